@@ -1,0 +1,10 @@
+"""The fake internet: an HTTP(S) forward proxy that serves virtual hosts from a folder tree.
+
+Used by the tests, ``nettsjekk demo`` and the benchmarks, so nothing ever touches a real site.
+``<root>/<host>/<path>`` is served for ``http(s)://<host>/<path>``; see ``nettsjekk.fakenet.server``.
+"""
+
+from .routes import Route
+from .server import FakeInternet
+
+__all__ = ["FakeInternet", "Route"]

@@ -1,0 +1,115 @@
+"""The ``nettsjekk`` command line.
+
+Every command turns ``NettsjekkError`` into a one-line message and exit code 2; usage errors also
+exit 2 (Click's convention). Heavy imports (Playwright, Prefect) happen inside the commands so that
+``nettsjekk validate`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from nettsjekk.probes.errors import ConfigError, NettsjekkError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class FriendlyGroup(click.Group):
+    """A group that prints nettsjekk's own errors as one line, without a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except NettsjekkError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=FriendlyGroup)
+@click.version_option(package_name="nettsjekk")
+def cli() -> None:
+    """Verify exam web resources and export the allowlists that let them through."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Check list and vendor whitelist files; exit 0 when all are valid, 1 otherwise.
+
+    Without PATHS, checks the bundled lists/ and vendor_whitelists/ folders.
+
+    \b
+    Example:
+        nettsjekk validate
+        nettsjekk validate lists/national.yaml lists/local/agder.yaml
+    """
+    from nettsjekk.lists.catalog import validate_paths
+
+    problems, summary = validate_paths([*paths])
+    for line in problems:
+        click.echo(line)
+    click.echo(summary, err=True)
+    sys.exit(EXIT_FAILED if problems else EXIT_OK)
+
+
+ENGINE_CHOICE = click.Choice(["chromium", "firefox", "webkit"])
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--browser", "engine", type=ENGINE_CHOICE, default="chromium", show_default=True)
+@click.option("--proxy", metavar="URL", help="Forward proxy for this location, e.g. http://127.0.0.1:3128.")
+@click.option("--location", metavar="NAME", help="Name of the location in the result (default: local, or proxy).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Seconds for the whole probe.")
+@click.option("--screenshot", type=click.Path(dir_okay=False), help="Save a PNG of the page here.")
+@click.option("--trust-ca", "trust_ca", multiple=True, type=click.Path(dir_okay=False),
+              help="Also trust this CA certificate (PEM), e.g. a TLS-inspecting exam proxy's.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+def probe(url: str, engine: str, proxy: str | None, location: str | None, timeout_s: float,
+          screenshot: str | None, trust_ca: tuple[str, ...], fmt: str) -> None:
+    """Load URL in a real browser; exit 0 when it loaded, 1 when it failed, 2 on bad input.
+
+    \b
+    Examples:
+        nettsjekk probe https://snl.no/
+        nettsjekk probe https://ordbokene.no/ --browser firefox --proxy http://exam-proxy:3128
+    """
+    import asyncio
+    from pathlib import Path
+
+    from nettsjekk.probes.probe import ProbeOptions
+    from nettsjekk.probes.runner import probe_once
+    from nettsjekk.probes.urls import check_probe_url
+
+    check_probe_url(url)
+    options = ProbeOptions(timeout_s=timeout_s, proxy=proxy, location=location or ("proxy" if proxy else "local"),
+                           screenshot=Path(screenshot) if screenshot else None)
+    result = asyncio.run(probe_once(url, engine, options, trust_ca=tuple(Path(p) for p in trust_ca)))
+    click.echo(result.to_json() if fmt == "json" else format_probe_text(result))
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported lazily
+    """A few human lines for ``--format text``."""
+    verdict = "OK" if result.ok else f"FAILED ({result.error}: {result.error_detail})"
+    lines = [f"{result.url} [{result.browser} {result.browser_version} @ {result.location}] {verdict}",
+             f"  status {result.status}, {result.elapsed_ms} ms, title: {result.title!r}",
+             f"  final URL: {result.final_url}",
+             f"  {len(result.requests)} requests to {len(result.hosts)} hosts in {len(result.domains)} domains:"]
+    lines += [f"    {domain}" for domain in result.domains]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="nettsjekk")
+
+
+if __name__ == "__main__":
+    main()

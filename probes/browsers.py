@@ -1,0 +1,199 @@
+"""The one place that launches browser engines.
+
+``Browsers`` keeps one browser per engine for the life of the process (launched on first use,
+relaunched if it died) and hands out a fresh, locked-down context per probe. Engines are found in
+this order: a path in ``NETTSJEKK_<ENGINE>`` (e.g. ``NETTSJEKK_CHROMIUM=/opt/chrome/chrome``), the
+Playwright-managed build (``playwright install``), then the system browser (Debian's ``chromium``
+and ``firefox-esr``, Firefox driven over WebDriver-BiDi).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import EngineUnavailable
+from .trust import make_nss_db
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Playwright
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("chromium", "firefox", "webkit")
+SYSTEM_EXECUTABLES = {
+    "chromium": ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"),
+    "firefox": ("/usr/bin/firefox-esr", "firefox-esr", "firefox"),
+    "webkit": (),
+}
+CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-default-apps", "--disable-quic"]
+FIREFOX_PREFS = {
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "browser.safebrowsing.update.enabled": False,
+    "app.update.enabled": False,
+    "extensions.update.enabled": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "network.proxy.allow_hijacking_localhost": True,
+}
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine that can be launched here: ``source`` is ``env``, ``managed`` or ``system``."""
+
+    name: str
+    executable: str
+    source: str
+
+
+@dataclass(frozen=True)
+class BrowserSettings:
+    """How contexts are made; the same for every probe of a run."""
+
+    trust_ca: tuple[Path, ...] = ()
+    headless: bool = True
+    locale: str = "nb-NO"
+    timezone_id: str = "Europe/Oslo"
+    viewport: tuple[int, int] = (1366, 900)
+    user_agent_suffix: str = "nettsjekk"
+
+
+def find_engine(name: str, managed_path: str | None = None) -> Engine:
+    """Locate ``name`` or raise ``EngineUnavailable`` saying how to install it."""
+    if name not in ENGINES:
+        raise EngineUnavailable(f"unknown browser engine {name!r} (choose from {', '.join(ENGINES)})")
+    override = os.environ.get(f"NETTSJEKK_{name.upper()}")
+    if override:
+        if not Path(override).is_file():
+            raise EngineUnavailable(f"NETTSJEKK_{name.upper()}={override} does not exist")
+        return Engine(name, override, "env")
+    if managed_path and Path(managed_path).is_file():
+        return Engine(name, managed_path, "managed")
+    for candidate in SYSTEM_EXECUTABLES[name]:
+        found = shutil.which(candidate)
+        if found:
+            return Engine(name, found, "system")
+    hint = {"chromium": "apt-get install chromium", "firefox": "apt-get install firefox-esr"}.get(name, "")
+    raise EngineUnavailable(
+        f"browser engine {name!r} is not installed: run 'playwright install {name}'"
+        + (f" or '{hint}'" if hint else " (WebKit comes only from 'playwright install webkit')")
+    )
+
+
+def available_engines(playwright: Playwright) -> list[str]:
+    """The engines that can be launched on this machine, in ``ENGINES`` order."""
+    found = []
+    for name in ENGINES:
+        try:
+            find_engine(name, getattr(playwright, name).executable_path)
+        except EngineUnavailable:
+            continue
+        found.append(name)
+    return found
+
+
+@dataclass
+class Browsers:
+    """One browser per engine in this process; a fresh context per probe."""
+
+    playwright: Playwright
+    settings: BrowserSettings = field(default_factory=BrowserSettings)
+    _browsers: dict[str, Browser] = field(default_factory=dict)
+    _engines: dict[str, Engine] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _tmp: tempfile.TemporaryDirectory = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="nettsjekk-"))
+
+    def engine(self, name: str) -> Engine:
+        if name not in self._engines:
+            self._engines[name] = find_engine(name, getattr(self.playwright, name).executable_path)
+        return self._engines[name]
+
+    async def browser(self, name: str) -> Browser:
+        """The running browser for ``name``, launched (or relaunched after a crash) on demand."""
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        async with lock:
+            current = self._browsers.get(name)
+            if current is None or not current.is_connected():
+                if current is not None:
+                    log.warning("%s browser was gone; launching it again", name)
+                self._browsers[name] = await self._launch(self.engine(name))
+            return self._browsers[name]
+
+    async def new_context(self, name: str, proxy: str | None = None, timeout_ms: int = 30_000) -> BrowserContext:
+        """A fresh context: own cookies and cache, downloads off, service workers blocked."""
+        browser = await self.browser(name)
+        options: dict = {
+            "locale": self.settings.locale,
+            "timezone_id": self.settings.timezone_id,
+            "viewport": {"width": self.settings.viewport[0], "height": self.settings.viewport[1]},
+            "accept_downloads": False,
+            "service_workers": "block",
+            "permissions": [],
+        }
+        if proxy:
+            options["proxy"] = {"server": proxy}
+        if self.settings.trust_ca and name == "webkit":
+            options["ignore_https_errors"] = True  # WebKit has no per-run trust store; documented in README
+        context = await browser.new_context(**options)
+        context.set_default_timeout(timeout_ms)
+        context.set_default_navigation_timeout(timeout_ms)
+        return context
+
+    async def close(self) -> None:
+        """Close every browser; quiet if one is already gone."""
+        for browser in self._browsers.values():
+            try:
+                await browser.close()
+            except Exception as exc:  # noqa: BLE001 - closing a crashed browser may fail in many ways
+                log.debug("closing browser: %s", exc)
+        self._browsers.clear()
+        self._tmp.cleanup()
+
+    async def _launch(self, engine: Engine) -> Browser:
+        log.info("launching %s (%s: %s)", engine.name, engine.source, engine.executable)
+        try:
+            if engine.name == "chromium":
+                return await self._launch_chromium(engine)
+            if engine.name == "firefox":
+                return await self._launch_firefox(engine)
+            return await self.playwright.webkit.launch(headless=self.settings.headless)
+        except Exception as exc:
+            if "Executable doesn't exist" in str(exc) or "not found" in str(exc).lower():
+                raise EngineUnavailable(f"could not start {engine.name} at {engine.executable}: {exc}") from exc
+            raise
+
+    async def _launch_chromium(self, engine: Engine) -> Browser:
+        args = list(CHROMIUM_ARGS)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")
+        env = None
+        if self.settings.trust_ca:
+            home = Path(self._tmp.name) / "chromium-home"
+            make_nss_db(home / ".pki" / "nssdb", list(self.settings.trust_ca))
+            env = {**os.environ, "HOME": str(home)}
+        executable = None if engine.source == "managed" else engine.executable
+        return await self.playwright.chromium.launch(
+            executable_path=executable, args=args, headless=self.settings.headless, env=env
+        )
+
+    async def _launch_firefox(self, engine: Engine) -> Browser:
+        profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=self._tmp.name))
+        if self.settings.trust_ca:
+            make_nss_db(profile, list(self.settings.trust_ca))
+        options: dict = {"headless": self.settings.headless, "firefox_user_prefs": FIREFOX_PREFS}
+        if engine.source != "managed":
+            options |= {"channel": "moz-firefox", "executable_path": engine.executable}
+        # A persistent launch is the only way to hand Firefox a profile (and so a trust store);
+        # probes never use its default context, only fresh ones from ``context.browser``.
+        context = await self.playwright.firefox.launch_persistent_context(str(profile), **options)
+        if context.browser is None:
+            raise EngineUnavailable("Firefox started without a browser handle; upgrade Playwright (>=1.58)")
+        return context.browser

@@ -1,0 +1,74 @@
+"""Records every request of a browser context: the raw material of findings and allowlists.
+
+Listeners sit on the context, so popups and iframes are covered; WebSockets and workers are
+picked up per page as pages appear. ``data:``, ``blob:`` and ``about:`` URLs carry no host and
+are left out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .domains import registered_domain
+from .results import RequestRecord
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page, Request, Response, WebSocket
+
+NETWORK_SCHEMES = ("http", "https", "ws", "wss")
+
+
+class NetworkRecorder:
+    """Collects ``RequestRecord``s for one context, in the order requests started."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self._records: dict[object, dict] = {}  # keyed by the Playwright object itself, kept alive here
+        self._order: list[object] = []
+        context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.on("requestfailed", self._on_failed)
+        context.on("page", self.watch_page)
+
+    def watch_page(self, page: Page) -> None:
+        """Also record WebSockets opened by ``page`` (Playwright reports them per page)."""
+        page.on("websocket", self._on_websocket)
+
+    def _add(self, key: object, url: str, kind: str) -> None:
+        if key in self._records or urlsplit(url).scheme not in NETWORK_SCHEMES:
+            return
+        self._records[key] = {"url": url, "type": kind, "status": None, "failure": None}
+        self._order.append(key)
+
+    def _on_request(self, request: Request) -> None:
+        self._add(request, request.url, request.resource_type)
+
+    def _on_response(self, response: Response) -> None:
+        record = self._records.get(response.request)
+        if record is not None:
+            record["status"] = response.status
+            if response.status == 101:  # Firefox reports a WebSocket handshake as a document request
+                record["type"] = "websocket"
+
+    def _on_failed(self, request: Request) -> None:
+        record = self._records.get(request)
+        if record is not None:
+            record["failure"] = request.failure or "failed"
+
+    def _on_websocket(self, socket: WebSocket) -> None:
+        self._add(socket, socket.url, "websocket")
+
+    def failures_for(self, url: str) -> list[str]:
+        """Failure texts of requests to ``url`` (the main document's, for error classification)."""
+        return [r["failure"] for r in self._records.values() if r["url"] == url and r["failure"]]
+
+    def document_failures(self) -> list[str]:
+        return [r["failure"] for r in self._records.values() if r["type"] == "document" and r["failure"]]
+
+    def records(self) -> list[RequestRecord]:
+        out = []
+        for key in self._order:
+            raw = self._records[key]
+            host = (urlsplit(raw["url"]).hostname or "").lower()
+            out.append(RequestRecord(host=host, domain=registered_domain(host), **raw))
+        return out

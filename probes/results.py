@@ -1,0 +1,50 @@
+"""What a probe returns: the JSON contract of ``nettsjekk probe`` (documented in README.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ERROR_REASONS = ("dns", "connection", "timeout", "tls", "http_4xx", "http_5xx", "redirect_loop", "proxy",
+                 "blocked", "aborted", "crash", "unknown")
+
+
+class RequestRecord(BaseModel):
+    """One request the page's context made: the document, subresources, redirects, iframes,
+    popups, workers and WebSockets alike."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    host: str = Field(description="exact hostname, lower case, punycode")
+    domain: str = Field(description="registered domain (eTLD+1, private suffixes honoured)")
+    type: str = Field(description="Playwright resource type: document, script, xhr, fetch, websocket, ...")
+    status: int | None = Field(default=None, description="HTTP status; None when no response arrived")
+    failure: str | None = Field(default=None, description="the browser's failure text, e.g. net::ERR_ABORTED")
+
+
+class ProbeResult(BaseModel):
+    """The outcome of loading one URL in one engine from one location."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    final_url: str | None = None
+    browser: str
+    browser_version: str = ""
+    location: str = "local"
+    status: int | None = None
+    ok: bool = False
+    error: str | None = Field(default=None, description=f"one of {', '.join(ERROR_REASONS)}")
+    error_detail: str | None = Field(default=None, description="the browser's or proxy's own words")
+    title: str | None = None
+    elapsed_ms: int = 0
+    requests: list[RequestRecord] = Field(default_factory=list)
+    hosts: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    screenshot: str | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)

@@ -1,0 +1,1 @@
+fetch('https://api.worker-host.no/data.json').then(r => r.text());
