@@ -284,6 +284,8 @@ class FakeInternet:
         answer = self._from_file(host, "/" + route.file.lstrip("/") if route.file else path)
         if route.status:
             answer.status = route.status
+        if route.content_type:
+            answer.headers["Content-Type"] = route.content_type
         answer.headers.update(headers)
         return answer
 

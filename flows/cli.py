@@ -95,6 +95,32 @@ def probe(url: str, engine: str, proxy: str | None, location: str | None, timeou
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
+@cli.command()
+@click.option("--browser", "engines", type=ENGINE_CHOICE, multiple=True,
+              help="Engine to use (repeatable); default: every engine installed here.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="nettsjekk-demo/results.json",
+              show_default=True, help="Where to write the JSON results.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=20.0, show_default=True)
+def demo(engines: tuple[str, ...], output: str, timeout_s: float) -> None:
+    """Probe the bundled demo web offline and print a summary table.
+
+    Starts the fake internet over demo_web/, probes every resource of lists/demo.yaml in every
+    available engine and writes the results as JSON.
+    """
+    import asyncio
+    import time
+    from pathlib import Path
+
+    from nettsjekk.flows.demo import run_demo, summary_table
+
+    started = time.monotonic()
+    run = asyncio.run(run_demo(list(engines) or None, Path(output), timeout_s=timeout_s))
+    click.echo(summary_table(run))
+    failed = sum(1 for _, result in run.results if not result.ok)
+    click.echo(f"\n{len(run.results)} probes in {time.monotonic() - started:.1f} s with {', '.join(run.engines)}: "
+               f"{len(run.results) - failed} loaded, {failed} failed. Results: {run.output}")
+
+
 def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported lazily
     """A few human lines for ``--format text``."""
     verdict = "OK" if result.ok else f"FAILED ({result.error}: {result.error_detail})"

@@ -1,7 +1,10 @@
-"""Run probes with a shared ``Browsers`` seam: one Playwright, one browser per engine."""
+"""Run probes through one ``Browsers`` seam: one Playwright, one browser per engine, many contexts."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.async_api import async_playwright
@@ -9,6 +12,16 @@ from playwright.async_api import async_playwright
 from .browsers import Browsers, BrowserSettings
 from .probe import ProbeOptions, probe_url
 from .results import ProbeResult
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One probe of a matrix: a resource's URL in one engine from one location."""
+
+    resource_id: str
+    url: str
+    engine: str
+    options: ProbeOptions
 
 
 async def probe_once(url: str, engine: str, options: ProbeOptions, trust_ca: tuple[Path, ...] = ()) -> ProbeResult:
@@ -19,3 +32,14 @@ async def probe_once(url: str, engine: str, options: ProbeOptions, trust_ca: tup
             return await probe_url(browsers, url, engine, options)
         finally:
             await browsers.close()
+
+
+async def probe_cells(browsers: Browsers, cells: Iterable[Cell], concurrency: int = 4) -> list[tuple[Cell, ProbeResult]]:
+    """Probe every cell, at most ``concurrency`` at a time, in the order given."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(cell: Cell) -> tuple[Cell, ProbeResult]:
+        async with gate:
+            return cell, await probe_url(browsers, cell.url, cell.engine, cell.options)
+
+    return list(await asyncio.gather(*(one(cell) for cell in cells)))

@@ -1,0 +1,1 @@
+"""nettsjekk.vendor_whitelists"""
