@@ -20,22 +20,28 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from nettsjekk.probes.errors import ConfigError, ListFileError
 
+from nettsjekk.probes.yamldoc import Doc as _Doc
+from nettsjekk.probes.yamldoc import describe as _describe
+from nettsjekk.probes.yamldoc import Loc
+from nettsjekk.probes.yamldoc import Report as _Report
+from nettsjekk.probes.yamldoc import Source as _Source
+from nettsjekk.probes.yamldoc import field_path as _field_path
+from nettsjekk.probes.yamldoc import read_doc as _read
+from nettsjekk.probes.yamldoc import report_validation
+from nettsjekk.probes.yamldoc import value_at as _value_at
+
 from .models import FILE_DEFAULT_INVALID, ListFile, Resource, Vendor, apply_file_defaults
 
-MAX_FILE_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
 VENDOR_FOLDER = "vendor_whitelists"
 PLATFORM_VENDOR = "_platform"
-
-Loc = tuple[str | int, ...]
 
 
 # ---------------------------------------------------------------- public API
@@ -135,47 +141,6 @@ def validate_paths(paths: list[str]) -> tuple[list[str], str]:
 # ---------------------------------------------------------------- problems
 
 
-@dataclass(frozen=True)
-class _Source:
-    """One YAML file to read, with the path as the user should see it."""
-
-    path: Path
-    shown: str
-    order: int
-    role: str | None = None
-    """``list`` or ``vendor`` when the caller says what the file is; None to tell by its content."""
-
-
-@dataclass(order=True, frozen=True)
-class _Problem:
-    order: int
-    line: int
-    text: str
-
-
-class _Report:
-    """Collects problems; sorts them by file (in the order given) and line."""
-
-    def __init__(self) -> None:
-        self.problems: list[_Problem] = []
-        self._orders = 0
-
-    def next_order(self) -> int:
-        """A sort key for the next file or argument, so problems keep the order files were given."""
-        self._orders += 1
-        return self._orders
-
-    def add(self, source: _Source, line: int | None, field_path: str, message: str) -> None:
-        """Record ``path:line: field: message`` (line and field may be left out)."""
-        where = source.shown if line is None else f"{source.shown}:{line}"
-        text = f"{where}: {field_path}: {message}" if field_path else f"{where}: {message}"
-        self.problems.append(_Problem(source.order, line or 0, text))
-
-    def lines(self) -> list[str]:
-        """The problem lines, sorted by file and line."""
-        return [p.text for p in sorted(self.problems)]
-
-
 def _summary(result: _Result, count: int) -> str:
     n_lists, n_vendors = len(result.list_files), len(result.vendor_files)
     bundled = " (bundled)" if result.bundled_vendors else ""
@@ -230,285 +195,7 @@ def _visible(path: Path, root: Path) -> bool:
 # ---------------------------------------------------------------- reading YAML
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps an impossible date such as ``2024-13-01`` as text for the models to report."""
-
-
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
-@dataclass
-class _Doc:
-    """A parsed YAML file: its data and the 1-based line of every key path."""
-
-    source: _Source
-    data: Any
-    lines: dict[Loc, int]
-
-    def line(self, loc: Loc) -> int:
-        """The line of ``loc``, or of its nearest enclosing node that has one."""
-        for end in range(len(loc), -1, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return 1
-
-
-def _read(source: _Source, report: _Report) -> _Doc | None:
-    """Parse ``source``; on any problem report it and return None."""
-    text = _read_text(source, report)
-    if text is None:
-        return None
-    try:
-        node, data, lines, key_problems = _parse(text)
-    except yaml.YAMLError as exc:
-        _report_yaml_error(source, text, exc, report)
-        return None
-    except RecursionError:
-        report.add(source, 1, "", "not valid YAML: nested too deeply")
-        return None
-    for loc, line, message in key_problems:
-        report.add(source, line, _field_path(loc), message)
-    if node is None:
-        report.add(source, 1, "", "file is empty")
-        return None
-    return _Doc(source, data, lines)
-
-
-def _read_text(source: _Source, report: _Report) -> str | None:
-    try:
-        raw = source.path.read_bytes()
-    except OSError as exc:
-        report.add(source, None, "", f"cannot read the file ({exc.strerror or exc})")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        report.add(source, 1, "", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; is it the right file?")
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        report.add(source, line, "", "not UTF-8 text; save the file as UTF-8")
-        return None
-
-
-_KeyProblems = list[tuple[Loc, int, str]]
-
-
-def _parse(text: str) -> tuple[yaml.Node | None, Any, dict[Loc, int], _KeyProblems]:
-    """Compose, map lines and check keys (before merge keys are flattened), then construct."""
-    loader = _LineLoader(text)
-    try:
-        node = loader.get_single_node()
-        lines: dict[Loc, int] = {}
-        key_problems: _KeyProblems = []
-        if node is not None:
-            lines[()] = node.start_mark.line + 1
-            _walk(node, (), lines, key_problems, set())
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return node, data, lines, key_problems
-
-
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: _KeyProblems, seen: set[int]) -> None:
-    """Record the line of every key and list item below ``node``; note duplicate keys.
-
-    A node reached a second time through an alias is not walked again, so a "billion laughs"
-    file cannot make this slow.
-    """
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*loc, index)] = item.start_mark.line + 1
-            _walk(item, (*loc, index), lines, problems, seen)
-    elif isinstance(node, yaml.MappingNode):
-        _walk_mapping(node, loc, lines, problems, seen)
-
-
-def _walk_mapping(
-    node: yaml.MappingNode, loc: Loc, lines: dict[Loc, int], problems: _KeyProblems, seen: set[int]
-) -> None:
-    first: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-            problems.append((loc, line, _bad_key_message(key_node)))
-            continue
-        child = (*loc, key_node.value)
-        if key_node.value in first:
-            message = (
-                f"duplicate key {key_node.value!r} (also at line {first[key_node.value]}); YAML keeps only the last one"
-            )
-            problems.append((child, line, message))
-        first.setdefault(key_node.value, line)
-        lines[child] = line
-        _walk(value_node, child, lines, problems, seen)
-
-
-def _bad_key_message(key_node: yaml.Node) -> str:
-    kind = {"bool": "a yes/no value", "int": "a number", "float": "a number", "null": "an empty value"}
-    if not isinstance(key_node, yaml.ScalarNode):
-        return "a key must be a field name, not a list or mapping"
-    read_as = kind.get(key_node.tag.rsplit(":", 1)[-1], "something other than text")
-    return f"key {key_node.value!r} is not a field name (YAML reads it as {read_as}; put it in quotes or fix it)"
-
-
-def _report_yaml_error(source: _Source, text: str, exc: yaml.YAMLError, report: _Report) -> None:
-    tab_lines = [n for n, line in enumerate(text.splitlines(), 1) if "\t" in line[: len(line) - len(line.lstrip())]]
-    if tab_lines:
-        for line in tab_lines:
-            report.add(source, line, "", "tab character; YAML needs spaces")
-        return
-    if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        report.add(source, line, "", f"not valid YAML: control character U+{code:04X} is not allowed")
-        return
-    mark = getattr(exc, "problem_mark", None)
-    line = mark.line + 1 if mark is not None else 1
-    report.add(source, line, "", f"not valid YAML: {_yaml_message(exc)}")
-
-
-def _yaml_message(exc: yaml.YAMLError) -> str:
-    if not isinstance(exc, yaml.MarkedYAMLError):
-        return " ".join(str(exc).split())
-    problem = exc.problem or "syntax error"
-    if not exc.context:
-        return problem
-    context_mark = exc.context_mark
-    if context_mark is None or context_mark.line == getattr(exc.problem_mark, "line", None):
-        return f"{exc.context}, {problem}"
-    return f"{exc.context} (line {context_mark.line + 1}), {problem}"
-
-
 # ---------------------------------------------------------------- model errors -> lines
-
-
-def _field_path(loc: Loc) -> str:
-    """``('resources', 3, 'url')`` -> ``resources[3].url``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _report_validation(doc: _Doc, model: type[BaseModel], exc: ValidationError, report: _Report) -> None:
-    for error in exc.errors(include_url=False):
-        if error["type"] in ("invalid_key", FILE_DEFAULT_INVALID):
-            continue  # reported while reading the YAML, or once at the file-level field
-        loc = _shown_loc(doc.data, tuple(error["loc"]))
-        report.add(doc.source, doc.line(loc), _field_path(loc), _message(error, model))
-
-
-def _shown_loc(data: Any, loc: Loc) -> Loc:
-    """Drop the ``host`` the models add to a domain entry that the file wrote as a plain string."""
-    if loc and loc[-1] == "host" and isinstance(_value_at(data, loc[:-1]), str):
-        return loc[:-1]
-    return loc
-
-
-def _value_at(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _message(error: Any, model: type[BaseModel]) -> str:
-    """A message a county administrator understands, for one pydantic error."""
-    kind, value = error["type"], error.get("input")
-    if kind == "nettsjekk":
-        return str(error["msg"])
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return f"unknown field (allowed: {', '.join(_allowed_fields(model, tuple(error['loc'])[:-1]))})"
-    if kind == "literal_error":
-        return f"{_describe(value)} is not allowed (choose one of: {_choices(error)})"
-    expected = _EXPECTED.get(kind)
-    if expected is not None:
-        return f"expected {expected}, got {_describe(value)}{_quote_hint(kind, value)}"
-    if kind == "too_short":
-        return "needs at least one entry"
-    return str(error["msg"])
-
-
-_EXPECTED = {
-    "string_type": "text",
-    "list_type": "a list (lines starting with '- ')",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "date_type": "a date like 2026-05-20",
-    "date_parsing": "a date like 2026-05-20",
-    "date_from_datetime_parsing": "a date like 2026-05-20",
-    "date_from_datetime_inexact": "a date like 2026-05-20",
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
-    "dict_type": "a mapping (key: value lines)",
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:60]) + "..."
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"{type(value).__name__} {value}"
-
-
-def _quote_hint(kind: str, value: Any) -> str:
-    if kind == "string_type" and value is not None and not isinstance(value, list | dict):
-        return "; put it in quotes if it is meant as text"
-    return ""
-
-
-def _choices(error: Any) -> str:
-    expected = str((error.get("ctx") or {}).get("expected", ""))
-    return ", ".join(part.strip(" '") for part in expected.replace(" or ", ", ").split(","))
-
-
-def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
-    """Field names of the model that owns the mapping at ``loc`` (declaration order)."""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        nested = _nested_model(info.annotation) if info is not None else None
-        if nested is None:
-            return []
-        model = nested
-    return list(model.model_fields)
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # ---------------------------------------------------------------- per-file checks
@@ -751,3 +438,14 @@ def normalized_url(url: str) -> str:
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+def _report_validation(doc: _Doc, model: type[BaseModel], exc: ValidationError, report: _Report) -> None:
+    report_validation(doc, model, exc, report, skip_types=(FILE_DEFAULT_INVALID,), shown_loc=_shown_loc)
+
+
+def _shown_loc(data: Any, loc: Loc) -> Loc:
+    """Drop the ``host`` the models add to a domain entry that the file wrote as a plain string."""
+    if loc and loc[-1] == "host" and isinstance(_value_at(data, loc[:-1]), str):
+        return loc[:-1]
+    return loc
