@@ -70,9 +70,21 @@ ENGINE_CHOICE = click.Choice(["chromium", "firefox", "webkit"])
 @click.option("--screenshot", type=click.Path(dir_okay=False), help="Save a PNG of the page here.")
 @click.option("--trust-ca", "trust_ca", multiple=True, type=click.Path(dir_okay=False),
               help="Also trust this CA certificate (PEM), e.g. a TLS-inspecting exam proxy's.")
+@click.option("--detect/--no-detect", default=True, show_default=True,
+              help="Look for translation, communication, search-engine, AI, social and video features.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or folder (repeatable), added to the bundled rules.")
+@click.option("--settle", "settle_s", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds to watch the home page for late widgets.")
+@click.option("--max-subpages", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Same-site pages linked from the home page to check too.")
+@click.option("--extra-url", "extra_urls", multiple=True, help="Another page of the resource to check (repeatable).")
+@click.option("--evidence-dir", type=click.Path(file_okay=False), help="Save cropped screenshots of findings here.")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
 def probe(url: str, engine: str, proxy: str | None, location: str | None, timeout_s: float,
-          screenshot: str | None, trust_ca: tuple[str, ...], fmt: str) -> None:
+          screenshot: str | None, trust_ca: tuple[str, ...], detect: bool, rule_paths: tuple[str, ...],
+          settle_s: float, max_subpages: int, extra_urls: tuple[str, ...], evidence_dir: str | None,
+          fmt: str) -> None:
     """Load URL in a real browser; exit 0 when it loaded, 1 when it failed, 2 on bad input.
 
     \b
@@ -87,9 +99,16 @@ def probe(url: str, engine: str, proxy: str | None, location: str | None, timeou
     from nettsjekk.probes.runner import probe_once
     from nettsjekk.probes.urls import check_probe_url
 
+    from nettsjekk.probes.rulebook import load_rules
+
     check_probe_url(url)
+    for extra in extra_urls:
+        check_probe_url(extra)
+    rules = tuple(load_rules([Path(p) for p in rule_paths])) if detect else ()
     options = ProbeOptions(timeout_s=timeout_s, proxy=proxy, location=location or ("proxy" if proxy else "local"),
-                           screenshot=Path(screenshot) if screenshot else None)
+                           screenshot=Path(screenshot) if screenshot else None, detect=detect, rules=rules,
+                           settle_s=settle_s, max_subpages=max_subpages, extra_urls=extra_urls,
+                           evidence_dir=Path(evidence_dir) if evidence_dir else None)
     result = asyncio.run(probe_once(url, engine, options, trust_ca=tuple(Path(p) for p in trust_ca)))
     click.echo(result.to_json() if fmt == "json" else format_probe_text(result))
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
@@ -129,6 +148,9 @@ def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported la
              f"  final URL: {result.final_url}",
              f"  {len(result.requests)} requests to {len(result.hosts)} hosts in {len(result.domains)} domains:"]
     lines += [f"    {domain}" for domain in result.domains]
+    lines.append(f"  {len(result.findings)} findings on {len(result.pages)} pages:")
+    lines += [f"    [{f.severity}] {f.category}: {f.name} ({f.rule}) on {f.page}: {f.evidence.kind} {f.evidence.value}"
+              for f in result.findings]
     return "\n".join(lines)
 
 

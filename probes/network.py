@@ -65,9 +65,14 @@ class NetworkRecorder:
     def document_failures(self) -> list[str]:
         return [r["failure"] for r in self._records.values() if r["type"] == "document" and r["failure"]]
 
-    def records(self) -> list[RequestRecord]:
+    def mark(self) -> int:
+        """A position in the request order, for ``records(since=...)``."""
+        return len(self._order)
+
+    def records(self, since: int = 0) -> list[RequestRecord]:
+        """Requests in start order, from position ``since`` on."""
         out = []
-        for key in self._order:
+        for key in self._order[since:]:
             raw = self._records[key]
             host = (urlsplit(raw["url"]).hostname or "").lower()
             out.append(RequestRecord(host=host, domain=registered_domain(host), **raw))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from .findings import DetectorError, Finding
 
 ERROR_REASONS = ("dns", "connection", "timeout", "tls", "http_4xx", "http_5xx", "redirect_loop", "proxy",
                  "blocked", "aborted", "crash", "unknown")
@@ -22,6 +22,17 @@ class RequestRecord(BaseModel):
     type: str = Field(description="Playwright resource type: document, script, xhr, fetch, websocket, ...")
     status: int | None = Field(default=None, description="HTTP status; None when no response arrived")
     failure: str | None = Field(default=None, description="the browser's failure text, e.g. net::ERR_ABORTED")
+
+
+class PageVisit(BaseModel):
+    """A page detection looked at: the home page, same-site sub-pages and the resource's extra URLs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    status: int | None = None
+    error: str | None = None
+    findings: int = 0
 
 
 class ProbeResult(BaseModel):
@@ -43,8 +54,14 @@ class ProbeResult(BaseModel):
     requests: list[RequestRecord] = Field(default_factory=list)
     hosts: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
-    findings: list[dict[str, Any]] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
     screenshot: str | None = None
+    pages: list[PageVisit] = Field(default_factory=list, description="pages the detectors looked at")
+    detector_errors: list[DetectorError] = Field(default_factory=list)
+
+    def categories(self, severities: tuple[str, ...] = ("block", "review")) -> set[str]:
+        """Categories with at least one finding of the given severities."""
+        return {f.category for f in self.findings if f.severity in severities}
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -289,6 +289,8 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "nettsjekk":
         return str(error["msg"])
+    if kind == "value_error":
+        return str((error.get("ctx") or {}).get("error", error["msg"]))
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -355,7 +357,7 @@ def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
         if nested is None:
             return []
         model = nested
-    return list(model.model_fields)
+    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:

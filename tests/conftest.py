@@ -50,8 +50,11 @@ class BrowserHarness:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def probe(self, url: str, engine: str, proxy: str, **options):
+        """Probe with the test defaults: no detection unless rules are given, a short settle."""
         from nettsjekk.probes.probe import ProbeOptions, probe_url
 
+        options.setdefault("detect", "rules" in options)
+        options.setdefault("settle_s", 1.0)
         return self.run(probe_url(self.browsers, url, engine, ProbeOptions(proxy=proxy, **options)))
 
     def close(self) -> None:

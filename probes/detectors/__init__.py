@@ -1,0 +1,17 @@
+"""Feature detectors: each module matches one family of rule matchers against a page snapshot.
+
+A detector has an ``id``, the matcher ``kinds`` it handles, and ``detect(rules, snapshot)``
+returning candidates. ``nettsjekk.probes.detection`` runs them, isolates their failures and turns
+the best candidate per rule and page into a ``Finding``.
+"""
+
+from __future__ import annotations
+
+from .destinations import DestinationDetector
+from .globals import GlobalsDetector
+from .markup import MarkupDetector
+from .network import NetworkDetector
+from .text import TextDetector
+
+DETECTORS = (NetworkDetector(), MarkupDetector(), TextDetector(), GlobalsDetector(), DestinationDetector())
+"""Enabled detectors, in the order they run."""

@@ -1,0 +1,76 @@
+"""What detectors share: the page snapshot they read and the candidates they return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..domains import registered_domain
+from ..findings import Evidence
+from ..rulebook import LoadedRule
+from ..results import RequestRecord
+
+KIND_PRIORITY = {"element": 0, "text": 1, "iframe": 2, "script": 3, "global": 4, "request": 5, "form": 6, "link": 7}
+
+
+@dataclass
+class FrameData:
+    """What ``collect.js`` returned for one frame."""
+
+    url: str
+    main: bool
+    data: dict[str, Any]
+
+
+@dataclass
+class PageSnapshot:
+    """Everything detectors may look at for one visited page."""
+
+    page_url: str
+    frames: list[FrameData]
+    requests: list[RequestRecord]
+    own_domains: frozenset[str] = field(default_factory=frozenset)
+
+    def is_own(self, host: str) -> bool:
+        """True for a host in one of the resource's own registered domains."""
+        return registered_domain(host) in self.own_domains
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A matcher that fired, with where its element lives (for a cropped screenshot)."""
+
+    rule: LoadedRule
+    evidence: Evidence
+    main_frame: bool = True
+    ref: int | None = None
+    visible: bool = False
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        crop = 0 if (self.visible and self.main_frame and self.ref is not None) else 1
+        return (crop, KIND_PRIORITY.get(self.evidence.kind, 9))
+
+
+class Detector(Protocol):
+    id: str
+    kinds: tuple[str, ...]
+
+    def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]: ...
+
+
+def matchers_of(rules: list[LoadedRule], kinds: tuple[str, ...]):
+    """(rule, matcher) pairs whose matcher kind is one of ``kinds``."""
+    for rule in rules:
+        for matcher in rule.rule.matchers:
+            if matcher.kind in kinds:
+                yield rule, matcher
+
+
+def host_matches(pattern: str, host: str) -> bool:
+    """``x.no`` matches that host only; ``*.x.no`` matches ``x.no`` and every subdomain."""
+    host = host.lower().rstrip(".")
+    if pattern.startswith("*."):
+        base = pattern[2:]
+        return host == base or host.endswith("." + base)
+    return host == pattern

@@ -1,0 +1,38 @@
+"""Visible words: "Spør KI", "Translate this page", a sentence-translation box's placeholder."""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Evidence
+from ..rulebook import LoadedRule
+from .base import Candidate, PageSnapshot, matchers_of
+
+
+class TextDetector:
+    id = "text"
+    kinds = ("text",)
+
+    def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
+        found = []
+        for rule, matcher in matchers_of(rules, self.kinds):
+            pattern = re.compile(matcher.text.pattern, re.IGNORECASE)
+            for frame in snapshot.frames:
+                candidate = self._match(rule, pattern, matcher.text.scope, frame.data, frame.main)
+                if candidate:
+                    found.append(candidate)
+                    break
+        return found
+
+    def _match(self, rule: LoadedRule, pattern: re.Pattern, scope: str, data: dict, main: bool) -> Candidate | None:
+        for item in data["texts"]:
+            hit = pattern.search(item["text"])
+            if hit:
+                return Candidate(rule, Evidence(kind="text", value=hit.group(0), snippet=item["snippet"]), main,
+                                 item["ref"], item["visible"])
+        if scope == "page":
+            hit = pattern.search(data["pageText"])
+            if hit:
+                around = data["pageText"][max(0, hit.start() - 100): hit.end() + 100]
+                return Candidate(rule, Evidence(kind="text", value=hit.group(0), snippet=around), main)
+        return None
