@@ -25,6 +25,8 @@ class NetworkRecorder:
     def __init__(self, context: BrowserContext) -> None:
         self._records: dict[object, dict] = {}  # keyed by the Playwright object itself, kept alive here
         self._order: list[object] = []
+        self.current_page: str | None = None
+        """The page being visited; stamped on every request that starts while it is set."""
         context.on("request", self._on_request)
         context.on("response", self._on_response)
         context.on("requestfailed", self._on_failed)
@@ -37,7 +39,7 @@ class NetworkRecorder:
     def _add(self, key: object, url: str, kind: str) -> None:
         if key in self._records or urlsplit(url).scheme not in NETWORK_SCHEMES:
             return
-        self._records[key] = {"url": url, "type": kind, "status": None, "failure": None}
+        self._records[key] = {"url": url, "type": kind, "status": None, "failure": None, "page": self.current_page}
         self._order.append(key)
 
     def _on_request(self, request: Request) -> None:

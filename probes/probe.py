@@ -9,6 +9,7 @@ so a slow tracker does not fail a resource that works.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -78,11 +79,13 @@ async def probe_url(browsers: Browsers, url: str, engine: str, options: ProbeOpt
     """Probe ``url`` in ``engine``; never raises for what the site does, only for bad input."""
     options = options or ProbeOptions()
     url = check_probe_url(url)
-    result = ProbeResult(url=url, browser=engine, location=options.location)
+    result = ProbeResult(url=url, browser=engine, location=options.location,
+                         started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     context = await browsers.new_context(engine, proxy=options.proxy, timeout_ms=int(options.timeout_s * 1000))
     budget = _Budget(options.timeout_s)  # starts once the browser is up: a launch is not the site's time
     result.browser_version = context.browser.version if context.browser else ""
     recorder = NetworkRecorder(context)
+    recorder.current_page = url
     try:
         page = await context.new_page()
         recorder.watch_page(page)
@@ -213,6 +216,7 @@ async def _settled(page: Page, seconds: float) -> bool:
 async def _visit(page: Page, url: str, rules: list[LoadedRule], own: frozenset[str], label: str,
                  result: ProbeResult, recorder: NetworkRecorder, options: ProbeOptions) -> None:
     mark = recorder.mark()
+    recorder.current_page = url
     visit = PageVisit(url=url)
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=int(options.timeout_s * 1000))

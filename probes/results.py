@@ -22,6 +22,7 @@ class RequestRecord(BaseModel):
     type: str = Field(description="Playwright resource type: document, script, xhr, fetch, websocket, ...")
     status: int | None = Field(default=None, description="HTTP status; None when no response arrived")
     failure: str | None = Field(default=None, description="the browser's failure text, e.g. net::ERR_ABORTED")
+    page: str | None = Field(default=None, description="the page being visited when the request started")
 
 
 class PageVisit(BaseModel):
@@ -45,6 +46,7 @@ class ProbeResult(BaseModel):
     browser: str
     browser_version: str = ""
     location: str = "local"
+    started_at: str = Field(default="", description="UTC time the probe started, ISO 8601")
     status: int | None = None
     ok: bool = False
     error: str | None = Field(default=None, description=f"one of {', '.join(ERROR_REASONS)}")
