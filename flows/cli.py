@@ -114,30 +114,119 @@ def probe(url: str, engine: str, proxy: str | None, location: str | None, timeou
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
+CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False), default="nettsjekk.yaml",
+                             show_default=True, help="The configuration file (see README: Configuration).")
+
+
+@cli.command()
+@click.option("--checkpoint", type=click.Choice(["publication", "test-exam", "pre-exam"]), required=True)
+@CONFIG_OPTION
+@click.option("--list", "list_name", type=click.Choice(["national", "local", "all"]), help="Only this list.")
+@click.option("--location", "locations", multiple=True, help="Only this location (repeatable).")
+@click.option("--browser", "engines", type=ENGINE_CHOICE, multiple=True, help="Only this engine (repeatable).")
+@click.option("--resume", metavar="RUN_ID", help="Continue an interrupted run without re-probing finished cells.")
+def verify(checkpoint: str, config_path: str, list_name: str | None, locations: tuple[str, ...],
+           engines: tuple[str, ...], resume: str | None) -> None:
+    """Run a checkpoint now: every resource x browser x location; exit 1 when a resource is not OK.
+
+    \b
+    Example:
+        nettsjekk verify --checkpoint test-exam --config nettsjekk.yaml
+    """
+    from pathlib import Path
+
+    from nettsjekk.flows.runner import run_checkpoint
+
+    summary = run_checkpoint(Path(config_path), checkpoint, list_name, list(locations) or None,
+                             list(engines) or None, resume)
+    sys.exit(EXIT_FAILED if any(v == "not OK" for v, _ in summary.verdicts.values()) else EXIT_OK)
+
+
+@cli.command()
+@CONFIG_OPTION
+def runs(config_path: str) -> None:
+    """List the runs in the results store."""
+    from pathlib import Path
+
+    from nettsjekk.flows.config import load_config
+    from nettsjekk.flows.store import Store
+    from nettsjekk.flows.text import format_table
+
+    store = Store(load_config(Path(config_path)).database)
+    rows = [(r["id"], r["checkpoint"], r["started_at"], r["status"], store.cell_count(r["id"]),
+             "baseline" if r["id"] == store.baseline() else "") for r in store.runs()]
+    click.echo(format_table(("run", "checkpoint", "started", "status", "cells", ""), rows))
+
+
+@cli.group()
+def baseline() -> None:
+    """The approved baseline that drift is measured against."""
+
+
+@baseline.command("approve")
+@click.argument("run_id")
+@CONFIG_OPTION
+@click.option("--by", "who", default="", help="Who approves it (kept in the store).")
+def baseline_approve(run_id: str, config_path: str, who: str) -> None:
+    """Approve RUN_ID as the baseline."""
+    from pathlib import Path
+
+    from nettsjekk.flows.config import load_config
+    from nettsjekk.flows.store import Store
+
+    Store(load_config(Path(config_path)).database).approve_baseline(run_id, who=who)
+    click.echo(f"run {run_id} is now the approved baseline")
+
+
+@cli.command()
+@CONFIG_OPTION
+@click.option("--name", default="nettsjekk-checkpoints", show_default=True, help="Deployment name.")
+@click.option("--pool", "work_pool", help="Register on a Prefect server for this work pool instead of serving here.")
+def schedule(config_path: str, name: str, work_pool: str | None) -> None:
+    """Create one schedule per checkpoint date and serve them here (or register them for a pool).
+
+    \b
+    Single machine:   nettsjekk schedule            (keeps running; Ctrl-C stops)
+    Server + worker:  prefect server start; nettsjekk schedule --pool exam-pool;
+                      prefect worker start --pool exam-pool
+    """
+    from pathlib import Path
+
+    from prefect import serve
+
+    from nettsjekk.flows.config import load_config
+    from nettsjekk.flows.schedule import build_deployment
+    from nettsjekk.probes.errors import ConfigError
+
+    config = load_config(Path(config_path))
+    if not config.settings.checkpoints:
+        raise ConfigError(f"{config_path}: no checkpoints with dates to schedule (add 'checkpoints:')")
+    deployment = build_deployment(config, Path(config_path), name, work_pool)
+    if work_pool:
+        deployment_id = deployment.apply(work_pool_name=work_pool)
+        click.echo(f"registered deployment {name} ({deployment_id}) on work pool {work_pool}")
+        return
+    serve(deployment)
+
+
 @cli.command()
 @click.option("--browser", "engines", type=ENGINE_CHOICE, multiple=True,
               help="Engine to use (repeatable); default: every engine installed here.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="nettsjekk-demo/results.json",
-              show_default=True, help="Where to write the JSON results.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=20.0, show_default=True)
-def demo(engines: tuple[str, ...], output: str, timeout_s: float) -> None:
-    """Probe the bundled demo web offline and print a summary table.
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="nettsjekk-demo", show_default=True,
+              help="Folder for the configuration, results store and reports.")
+@click.option("--checkpoint", type=click.Choice(["publication", "test-exam", "pre-exam"]), default="test-exam",
+              show_default=True)
+def demo(engines: tuple[str, ...], output: str, checkpoint: str) -> None:
+    """A full checkpoint run over the bundled demo web, offline.
 
-    Starts the fake internet over demo_web/, probes every resource of lists/demo.yaml in every
-    available engine and writes the results as JSON.
+    Starts the fake internet over demo_web/ as two locations, writes a configuration for
+    lists/demo.yaml into the output folder and runs 'verify' on it.
     """
-    import asyncio
-    import time
     from pathlib import Path
 
-    from nettsjekk.flows.demo import run_demo, summary_table
+    from nettsjekk.flows.demo import run_demo
 
-    started = time.monotonic()
-    run = asyncio.run(run_demo(list(engines) or None, Path(output), timeout_s=timeout_s))
-    click.echo(summary_table(run))
-    failed = sum(1 for _, result in run.results if not result.ok)
-    click.echo(f"\n{len(run.results)} probes in {time.monotonic() - started:.1f} s with {', '.join(run.engines)}: "
-               f"{len(run.results) - failed} loaded, {failed} failed. Results: {run.output}")
+    run_demo(Path(output), checkpoint, list(engines) or None)
 
 
 def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported lazily

@@ -100,6 +100,14 @@ def available_engines(playwright: Playwright) -> list[str]:
     return found
 
 
+def installed_engines() -> list[str]:
+    """``available_engines`` for callers without a running Playwright (starts one briefly)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return available_engines(playwright)  # type: ignore[arg-type]
+
+
 @dataclass
 class Browsers:
     """One browser per engine in this process; a fresh context per probe."""

@@ -1,0 +1,86 @@
+"""Prefect flows: ``verify-checkpoint`` runs every resource × browser × location of a checkpoint.
+
+The flow stays thin: validation, the matrix, retries, the store, verdicts and drift are plain
+functions in this package. One task per cell; one probe service (one browser per engine) per
+flow run; bounded concurrency from the configuration.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.futures import wait
+
+from nettsjekk.probes.service import ProbeService
+
+from .artifacts import publish_artifacts
+from .config import load_config
+from .flake import CellOutcome
+from .matrix import CellSpec, run_cell
+from .runplan import Plan, finish_run, prepare_run
+from .store import Store
+
+ProgressListener = Callable[[CellSpec, CellOutcome], None]
+progress_listeners: list[ProgressListener] = []
+"""Called after each cell is stored (the CLI's progress bar listens here)."""
+plan_listeners: list[Callable[[Plan], None]] = []
+"""Called once the run's cells are known."""
+
+
+@dataclass
+class _Runtime:
+    plan: Plan
+    store: Store
+    service: ProbeService
+    gate: threading.Semaphore
+
+
+_RUNTIMES: dict[str, _Runtime] = {}
+
+
+@task(name="probe-cell", cache_policy=NONE, task_run_name="{spec.resource_id} · {spec.engine} · {spec.location.name}")
+def probe_cell(run_id: str, spec: CellSpec) -> str:
+    """Probe one resource in one engine at one location; the result is committed on completion."""
+    runtime = _RUNTIMES[run_id]
+    with runtime.gate:
+        outcome = run_cell(runtime.service, runtime.store, run_id, spec, runtime.plan.config, runtime.plan.rules,
+                           runtime.plan.run_dir / "evidence")
+    for listener in list(progress_listeners):
+        listener(spec, outcome)
+    if outcome.status != "ok":
+        get_run_logger().info("%s/%s/%s: %s after %d attempt(s): %s", spec.resource_id, spec.engine,
+                                 spec.location.name, outcome.status, outcome.attempts, outcome.result.error)
+    return outcome.status
+
+
+@flow(name="verify-checkpoint")
+def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None = None,
+                      locations: list[str] | None = None, browsers: list[str] | None = None,
+                      resume: str | None = None) -> dict:
+    """Probe every cell of the checkpoint, then verdicts, drift, reports and artifacts."""
+    config = load_config(Path(config_path))
+    store = Store(config.database)
+    plan = prepare_run(config, store, checkpoint, list_name, locations, browsers, resume)
+    logger = get_run_logger()
+    logger.info("run %s: %d cells, %d to do", plan.run_id, len(plan.cells), len(plan.pending))
+    for listener in list(plan_listeners):
+        listener(plan)
+    service = ProbeService(plan.browser_settings)
+    _RUNTIMES[plan.run_id] = _Runtime(plan, store, service, threading.Semaphore(config.settings.concurrency))
+    try:
+        futures = [probe_cell.submit(plan.run_id, spec) for spec in plan.pending]
+        wait(futures)
+        for future in futures:
+            future.result()
+    finally:
+        _RUNTIMES.pop(plan.run_id, None)
+        service.close()
+    summary = finish_run(plan, store)
+    publish_artifacts(summary)
+    store.close()
+    return summary.to_dict()

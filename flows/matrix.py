@@ -1,0 +1,100 @@
+"""The checkpoint matrix: every resource × browser × location, and how one cell is run.
+
+Plain Python (no Prefect): ``flows/checkpoint.py`` wraps ``run_cell`` in a task.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from nettsjekk.lists.catalog import Catalog
+from nettsjekk.lists.models import Resource
+from nettsjekk.probes.domains import registered_domain
+from nettsjekk.probes.probe import ProbeOptions
+from nettsjekk.probes.results import ProbeResult
+from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.service import ProbeService
+
+from .config import Config, Location
+from .flake import CellOutcome, run_with_retries
+from .store import CellKey, Store
+
+PROXY_CHECK_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One cell to probe."""
+
+    resource_id: str
+    url: str
+    engine: str
+    location: Location
+    extra_urls: tuple[str, ...] = ()
+    own_domains: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> CellKey:
+        return CellKey(self.resource_id, self.engine, self.location.name)
+
+
+def build_cells(catalog: Catalog, resources: list[Resource], engines: list[str],
+                locations: list[Location]) -> list[CellSpec]:
+    """Cells in a stable order: resource, then location, then engine."""
+    cells = []
+    for resource in resources:
+        own = tuple(sorted(_vendor_domains(catalog, resource)))
+        for location in locations:
+            for engine in engines:
+                cells.append(CellSpec(resource.id, str(resource.url), engine, location,
+                                      tuple(str(u) for u in resource.extra_urls), own))
+    return cells
+
+
+def _vendor_domains(catalog: Catalog, resource: Resource) -> set[str]:
+    vendor = catalog.vendor_of(resource)
+    hosts = [entry.host.removeprefix("*.") for entry in vendor.domains if entry.status != "doubtful"]
+    return {registered_domain(h) for h in hosts} | {registered_domain(urlsplit(str(resource.url)).hostname or "")}
+
+
+def probe_options(config: Config, spec: CellSpec, rules: tuple[LoadedRule, ...], evidence_dir: Path) -> ProbeOptions:
+    s = config.settings
+    return ProbeOptions(timeout_s=s.timeout_s, proxy=spec.location.proxy, location=spec.location.name,
+                        rules=rules, settle_s=s.settle_s, subpage_settle_s=s.subpage_settle_s,
+                        max_subpages=s.max_subpages, extra_urls=spec.extra_urls, own_domains=spec.own_domains,
+                        evidence_dir=evidence_dir / spec.resource_id,
+                        screenshot=evidence_dir / spec.resource_id / f"{spec.engine}-{spec.location.name}.png")
+
+
+def proxy_reachable(proxy: str | None) -> bool:
+    """True for no proxy, or a proxy that accepts a TCP connection."""
+    if not proxy:
+        return True
+    parts = urlsplit(proxy)
+    default = 1080 if parts.scheme.startswith("socks") else 3128
+    try:
+        with socket.create_connection((parts.hostname, parts.port or default), timeout=PROXY_CHECK_TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
+def run_cell(service: ProbeService, store: Store, run_id: str, spec: CellSpec, config: Config,
+             rules: tuple[LoadedRule, ...], evidence_dir: Path,
+             sleep: Callable[[float], None] | None = None) -> CellOutcome:
+    """Probe one cell with retries for transient failures, then commit it to the store."""
+    options = probe_options(config, spec, rules, evidence_dir)
+
+    def attempt() -> ProbeResult:
+        return service.probe(spec.url, spec.engine, options)
+
+    kwargs = {"sleep": sleep} if sleep else {}
+    outcome = run_with_retries(attempt, config.settings.retries, **kwargs)
+    if outcome.status == "failing" and not proxy_reachable(spec.location.proxy):
+        outcome.status = "location_unreachable"
+    store.save_cell(run_id, spec.key, outcome.status, outcome.attempts, outcome.result)
+    return outcome
