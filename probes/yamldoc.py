@@ -300,12 +300,25 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     expected = _EXPECTED.get(kind)
     if expected is not None:
         return f"expected {expected}, got {_describe(value)}{_quote_hint(kind, value)}"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {(error.get('ctx') or {}).get(key)}, got {_describe(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{_describe(value)} does not have the expected form ({(error.get('ctx') or {}).get('pattern')})"
     if kind == "too_short":
         return "needs at least one entry"
     return str(error["msg"])
 
 
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+
 _EXPECTED = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
     "string_type": "text",
     "list_type": "a list (lines starting with '- ')",
     "bool_type": "true or false",

@@ -1,0 +1,161 @@
+"""Checkpoint runs through the real Prefect engine, real browsers and the fake internet."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nettsjekk.fakenet import FakeInternet, Route
+from nettsjekk.flows.config import ConfigFileError, load_config
+from nettsjekk.flows.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_WEB, DEMO_LIST = ROOT / "demo_web", ROOT / "lists" / "demo.yaml"
+FLOWDATA = Path(__file__).parent / "flowdata"
+SITES = Path(__file__).parent / "sites"
+
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+def write_config(folder: Path, locations: list[tuple[str, FakeInternet]], **extra) -> Path:
+    settings = {
+        "lists": [str(DEMO_LIST)], "browsers": ["chromium", "firefox"],
+        "locations": [{"name": name, "kind": "proxy", "proxy": rig.proxy_url, "trust_ca": [str(rig.ca_cert_path)]}
+                      for name, rig in locations],
+        "settle_s": 1, "subpage_settle_s": 0.2, "max_subpages": 1, "concurrency": 6,
+        "retries": {"attempts": 2, "backoff_s": [0.2]},
+        "database": str(folder / "store.db"), "output_dir": str(folder / "runs"), "tester": "pytest",
+        **extra,
+    }
+    path = folder / "nettsjekk.yaml"
+    path.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    return path
+
+
+def run(config: Path, checkpoint: str = "test-exam", **kwargs) -> dict:
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from nettsjekk.flows.checkpoint import verify_checkpoint
+
+    flow = verify_checkpoint.with_options(task_runner=ThreadPoolTaskRunner(max_workers=6))
+    return flow(str(config), checkpoint, **kwargs)
+
+
+def test_a_checkpoint_over_two_engines_and_two_locations_marks_a_location_specific_failure(prefect_api, tmp_path):
+    with FakeInternet([DEMO_WEB], name="a") as office, \
+            FakeInternet([DEMO_WEB], name="b", blocked_hosts={"ordbok.demo-eksamen.no"}) as school:
+        summary = run(write_config(tmp_path, [("kontoret", office), ("skolen", school)]))
+
+    assert summary["cells"] == {"ok": 10, "failing": 6}
+    verdicts = {rid: v["verdict"] for rid, v in summary["verdicts"].items()}
+    assert verdicts == {"demo-ordbok": "OK with conditions", "demo-leksikon": "OK", "demo-chatbot": "not OK",
+                        "demo-broken": "not OK"}
+    assert summary["verdicts"]["demo-ordbok"]["reasons"] == [
+        "fails only at location skolen (location-specific): blocked"]
+    assert any("communication" in reason for reason in summary["verdicts"]["demo-chatbot"]["reasons"])
+    store = Store(tmp_path / "store.db")
+    assert store.cell_count(summary["run_id"]) == 16 and store.run(summary["run_id"])["status"] == "finished"
+    assert (Path(summary["run_dir"]) / "summary.json").is_file()
+
+
+def test_a_transient_503_is_retried_and_ends_flaky_while_a_404_is_not_retried(prefect_api, tmp_path):
+    with FakeInternet([SITES], name="a") as rig:
+        config = write_config(tmp_path, [("kontoret", rig)], lists=[str(FLOWDATA / "retry.yaml")],
+                              vendor_dir=str(FLOWDATA / "vendors"), browsers=["chromium"])
+        summary = run(config)
+        requests = [(r.host, r.status) for r in rig.requests if r.method == "GET" and r.path == "/"]
+
+    cells = {c.key.resource_id: c for c in Store(tmp_path / "store.db").cells(summary["run_id"])}
+    assert (cells["flaky-ordbok"].status, cells["flaky-ordbok"].attempts) == ("flaky", 2)
+    assert (cells["borte-ordbok"].status, cells["borte-ordbok"].attempts) == ("failing", 1)
+    assert requests.count(("borte.retry-test.no", 404)) == 1
+    assert summary["verdicts"]["flaky-ordbok"]["verdict"] == "OK with conditions"
+
+
+def test_drift_shows_a_new_third_party_host_and_a_new_finding_between_two_runs(prefect_api, tmp_path):
+    with FakeInternet([DEMO_WEB], name="a") as rig:
+        config = write_config(tmp_path, [("kontoret", rig)], browsers=["chromium"])
+        first = run(config, "publication", list_name=None)
+        page = (DEMO_WEB / "ordbok.demo-eksamen.no" / "index.html").read_text(encoding="utf-8")
+        chat = ('<script>window.intercomSettings={app_id:"x1"};</script>'
+                '<script async src="https://widget.intercom.io/widget/x1"></script></body>')
+        rig.set_route("ordbok.demo-eksamen.no", "/", Route(body=page.replace("</body>", chat)))
+        second = run(config, "test-exam")
+
+    drift = {r["resource_id"]: r for r in second["drift_previous"]["resources"]}
+    assert second["drift_previous"]["against"] == first["run_id"]
+    assert "widget.intercom.io" in drift["demo-ordbok"]["new_hosts"]
+    assert any(f.startswith("communication/") for f in drift["demo-ordbok"]["new_findings"])
+    assert drift["demo-ordbok"]["newly_failing"] is True
+    assert set(drift) == {"demo-ordbok"}
+
+
+def test_a_run_killed_mid_way_and_resumed_ends_with_every_cell_done_once(prefect_api, tmp_path):
+    with FakeInternet([DEMO_WEB], name="a", latency_ms=400) as rig:
+        config = write_config(tmp_path, [("kontoret", rig)], concurrency=1, settle_s=0.5)
+        env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_LOGGING_LEVEL": "WARNING"}
+        process = subprocess.Popen([sys.executable, "-m", "nettsjekk.flows.cli", "verify", "--checkpoint",
+                                    "pre-exam", "--config", str(config)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done_before = _wait_for_cells(tmp_path / "store.db", at_least=2, process=process)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        store = Store(tmp_path / "store.db")
+        run_id = store.runs()[0]["id"]
+        assert store.run(run_id)["status"] == "running"
+        summary = run(config, "pre-exam", resume=run_id)
+
+    assert summary["run_id"] == run_id
+    after = _finished(tmp_path / "store.db")
+    assert len(after) == 8, "4 resources x 2 engines x 1 location, each exactly once"
+    assert all(after[key] == stamp for key, stamp in done_before.items()), "finished cells were not probed again"
+
+
+def _finished(db: Path) -> dict[tuple, str]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT resource_id, engine, location, finished_at FROM cells").fetchall()
+    return {tuple(r[:3]): r[3] for r in rows}
+
+
+def _wait_for_cells(db: Path, at_least: int, process: subprocess.Popen, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be killed"
+        if db.exists():
+            try:
+                done = _finished(db)
+            except sqlite3.OperationalError:
+                done = {}
+            if len(done) >= at_least:
+                return done
+        time.sleep(0.2)
+    raise AssertionError("no cells were stored in time")
+
+
+def test_configuration_errors_name_file_line_and_field(tmp_path):
+    path = tmp_path / "nettsjekk.yaml"
+    path.write_text("lists: [a.yaml]\nbrowsers: [chromium, netscape]\nlocations:\n  - name: skole\n    kind: proxy\n"
+                    "concurrency: many\n", encoding="utf-8")
+    with pytest.raises(ConfigFileError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        f"{path}:2: browsers[1]: 'netscape' is not allowed (choose one of: chromium, firefox, webkit)",
+        f"{path}:4: locations[0]: location 'skole' is kind 'proxy' but has no 'proxy: URL'",
+        f"{path}:6: concurrency: expected a whole number, got 'many'",
+    ]
