@@ -21,6 +21,7 @@ from nettsjekk.probes.service import ProbeService
 from .artifacts import publish_artifacts
 from .config import load_config
 from .flake import CellOutcome
+from .location_flow import dispatch_pool_location
 from .matrix import CellSpec, run_cell
 from .runplan import Plan, finish_run, prepare_run
 from .store import Store
@@ -58,6 +59,14 @@ def probe_cell(run_id: str, spec: CellSpec) -> str:
     return outcome.status
 
 
+def _pool_cells(plan: Plan) -> dict:
+    grouped: dict = {}
+    for spec in plan.pending:
+        if spec.location.kind == "pool":
+            grouped.setdefault(spec.location.name, []).append(spec)
+    return grouped
+
+
 @flow(name="verify-checkpoint")
 def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None = None,
                       locations: list[str] | None = None, browsers: list[str] | None = None,
@@ -72,8 +81,11 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         listener(plan)
     service = ProbeService(plan.browser_settings)
     _RUNTIMES[plan.run_id] = _Runtime(plan, store, service, threading.Semaphore(config.settings.concurrency))
+    here = [spec for spec in plan.pending if spec.location.kind != "pool"]
     try:
-        futures = [probe_cell.submit(plan.run_id, spec) for spec in plan.pending]
+        futures = [probe_cell.submit(plan.run_id, spec) for spec in here]
+        for specs in _pool_cells(plan).values():
+            dispatch_pool_location(config, store, plan.run_id, specs[0].location, specs)
         wait(futures)
         for future in futures:
             future.result()

@@ -182,13 +182,16 @@ def baseline_approve(run_id: str, config_path: str, who: str) -> None:
 @CONFIG_OPTION
 @click.option("--name", default="nettsjekk-checkpoints", show_default=True, help="Deployment name.")
 @click.option("--pool", "work_pool", help="Register on a Prefect server for this work pool instead of serving here.")
-def schedule(config_path: str, name: str, work_pool: str | None) -> None:
+@click.option("--location", "location_name", help="Register the verify-location deployment of this pool location.")
+def schedule(config_path: str, name: str, work_pool: str | None, location_name: str | None) -> None:
     """Create one schedule per checkpoint date and serve them here (or register them for a pool).
 
     \b
     Single machine:   nettsjekk schedule            (keeps running; Ctrl-C stops)
     Server + worker:  prefect server start; nettsjekk schedule --pool exam-pool;
                       prefect worker start --pool exam-pool
+    A pool location:  nettsjekk schedule --location bergen; at the site:
+                      prefect worker start --pool bergen-pool
     """
     from pathlib import Path
 
@@ -199,6 +202,15 @@ def schedule(config_path: str, name: str, work_pool: str | None) -> None:
     from nettsjekk.probes.errors import ConfigError
 
     config = load_config(Path(config_path))
+    if location_name:
+        from nettsjekk.flows.schedule import build_location_deployment
+
+        location = config.location(location_name)
+        if location.kind != "pool":
+            raise ConfigError(f"{config_path}: location {location_name!r} is kind {location.kind!r}, not 'pool'")
+        deployment_id = build_location_deployment(location.name, location.work_pool).apply()
+        click.echo(f"registered verify-location/{location.name} ({deployment_id}) on work pool {location.work_pool}")
+        return
     if not config.settings.checkpoints:
         raise ConfigError(f"{config_path}: no checkpoints with dates to schedule (add 'checkpoints:')")
     deployment = build_deployment(config, Path(config_path), name, work_pool)

@@ -33,3 +33,12 @@ def build_deployment(config: Config, config_path: Path, name: str, work_pool: st
         work_pool_name=work_pool, entrypoint_type=EntrypointType.MODULE_PATH,
         description="nettsjekk checkpoints: " + ", ".join(config.settings.checkpoints),
     )
+
+
+def build_location_deployment(location_name: str, work_pool: str):
+    """The ``verify-location/<location>`` deployment a site's worker runs for pool locations."""
+    from .location_flow import verify_location
+
+    return verify_location.to_deployment(location_name, work_pool_name=work_pool,
+                                         entrypoint_type=EntrypointType.MODULE_PATH,
+                                         description=f"nettsjekk cells of location {location_name}")

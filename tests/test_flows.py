@@ -159,3 +159,65 @@ def test_configuration_errors_name_file_line_and_field(tmp_path):
         f"{path}:4: locations[0]: location 'skole' is kind 'proxy' but has no 'proxy: URL'",
         f"{path}:6: concurrency: expected a whole number, got 'many'",
     ]
+
+
+def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefect_api, tmp_path):
+    """The site side is the real verify-location flow; only the deployment hop is replaced."""
+    from nettsjekk.flows.config import Location
+    from nettsjekk.flows.location_flow import dispatch_pool_location, verify_location
+    from nettsjekk.flows.matrix import CellSpec
+
+    calls = []
+
+    def run_at_site(name: str, parameters: dict, timeout_s: float) -> list[dict]:
+        calls.append(name)
+        return verify_location(**parameters)
+
+    with FakeInternet([DEMO_WEB], name="site") as rig:
+        config = load_config(write_config(tmp_path, [("kontoret", rig)]))
+        pool = Location(name="bergen", kind="pool", work_pool="bergen-pool", trust_ca=[str(rig.ca_cert_path)])
+        # the worker at the site reaches the internet through its own network; here: the fake internet
+        site = pool.model_copy(update={"kind": "proxy", "proxy": rig.proxy_url, "work_pool": None})
+        spec = CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "chromium", site)
+        store = Store(tmp_path / "store.db")
+        run_id = store.start_run("pre-exam", {})
+        outcomes = dispatch_pool_location(config, store, run_id, pool, [spec], runner=run_at_site)
+
+    assert calls == ["verify-location/bergen"]
+    assert [o.status for o in outcomes] == ["ok"]
+    assert store.cells(run_id)[0].result.title == "Demo-ordboka – bokmål og nynorsk"
+
+
+def test_a_pool_location_whose_worker_does_not_answer_is_unreachable_not_failing(tmp_path):
+    from nettsjekk.flows.config import Location
+    from nettsjekk.flows.location_flow import dispatch_pool_location
+    from nettsjekk.flows.matrix import CellSpec
+
+    def no_worker(name, parameters, timeout_s):
+        raise TimeoutError("no worker picked up the flow run within 3600 s")
+
+    config_path = tmp_path / "c.yaml"
+    config_path.write_text(f"lists: [{DEMO_LIST}]\n", encoding="utf-8")
+    pool = Location(name="bergen", kind="pool", work_pool="bergen-pool")
+    store = Store(tmp_path / "store.db")
+    run_id = store.start_run("pre-exam", {})
+    outcomes = dispatch_pool_location(load_config(config_path), store, run_id, pool,
+                                      [CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "firefox", pool)],
+                                      runner=no_worker)
+
+    assert [o.status for o in outcomes] == ["location_unreachable"]
+    assert "no worker picked up" in store.cells(run_id)[0].result.error_detail
+
+
+def test_schedule_builds_one_schedule_per_checkpoint_date(tmp_path):
+    from nettsjekk.flows.schedule import build_deployment
+
+    path = tmp_path / "nettsjekk.yaml"
+    path.write_text(f"lists: [{DEMO_LIST}]\ncheckpoints:\n  pre-exam: {{date: 2027-05-18, time: '06:00'}}\n"
+                    "  publication: {date: 2027-01-11, time: '08:00'}\n", encoding="utf-8")
+    deployment = build_deployment(load_config(path), path, "sjekk")
+
+    schedules = [(s.schedule.rrule, s.schedule.timezone, s.parameters["checkpoint"]) for s in deployment.schedules]
+    assert schedules == [("DTSTART:20270111T080000\nRRULE:FREQ=DAILY;COUNT=1", "Europe/Oslo", "publication"),
+                         ("DTSTART:20270518T060000\nRRULE:FREQ=DAILY;COUNT=1", "Europe/Oslo", "pre-exam")]
+    assert deployment.parameters["config_path"] == str(path.resolve())
