@@ -88,13 +88,20 @@ def run_cell(service: ProbeService, store: Store, run_id: str, spec: CellSpec, c
              sleep: Callable[[float], None] | None = None) -> CellOutcome:
     """Probe one cell with retries for transient failures, then commit it to the store."""
     options = probe_options(config, spec, rules, evidence_dir)
-
-    def attempt() -> ProbeResult:
-        return service.probe(spec.url, spec.engine, options)
-
-    kwargs = {"sleep": sleep} if sleep else {}
-    outcome = run_with_retries(attempt, config.settings.retries, **kwargs)
-    if outcome.status == "failing" and not proxy_reachable(spec.location.proxy):
-        outcome.status = "location_unreachable"
+    if not proxy_reachable(spec.location.proxy):
+        outcome = _unreachable(spec)
+    else:
+        kwargs = {"sleep": sleep} if sleep else {}
+        outcome = run_with_retries(lambda: service.probe(spec.url, spec.engine, options), config.settings.retries,
+                                   **kwargs)
+        if outcome.status == "failing" and not proxy_reachable(spec.location.proxy):
+            outcome.status = "location_unreachable"
     store.save_cell(run_id, spec.key, outcome.status, outcome.attempts, outcome.result)
     return outcome
+
+
+def _unreachable(spec: CellSpec) -> CellOutcome:
+    detail = f"the proxy of location {spec.location.name} ({spec.location.proxy}) does not accept connections"
+    result = ProbeResult(url=spec.url, browser=spec.engine, location=spec.location.name, error="proxy",
+                         error_detail=detail)
+    return CellOutcome("location_unreachable", 0, result)

@@ -64,6 +64,9 @@ class BrowserSettings:
     timezone_id: str = "Europe/Oslo"
     viewport: tuple[int, int] = (1366, 900)
     user_agent_suffix: str = "nettsjekk"
+    chromium_args: tuple[str, ...] = ()
+    """Extra Chromium command-line switches, e.g. ``--proxy-pac-url=...`` to test an exported PAC
+    file in the browser itself. Empty for probes; only tests and exam-mode checks set it."""
 
 
 def find_engine(name: str, managed_path: str | None = None) -> Engine:
@@ -155,6 +158,15 @@ class Browsers:
         context.set_default_navigation_timeout(timeout_ms)
         return context
 
+    async def forget(self, name: str) -> None:
+        """Drop (and try to close) the browser of ``name``; the next use launches a new one."""
+        browser = self._browsers.pop(name, None)
+        if browser is not None:
+            try:
+                await asyncio.wait_for(browser.close(), 10)
+            except Exception as exc:  # noqa: BLE001 - a dead browser fails to close in many ways
+                log.debug("closing the old %s browser: %s", name, exc)
+
     async def close(self) -> None:
         """Close every browser; quiet if one is already gone."""
         for browser in self._browsers.values():
@@ -179,7 +191,7 @@ class Browsers:
             raise
 
     async def _launch_chromium(self, engine: Engine) -> Browser:
-        args = list(CHROMIUM_ARGS)
+        args = [*CHROMIUM_ARGS, *self.settings.chromium_args]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")
         env = None

@@ -26,6 +26,8 @@ class NetworkRecorder:
         self._records: dict[object, dict] = {}  # keyed by the Playwright object itself, kept alive here
         self._order: list[object] = []
         self.current_page: str | None = None
+        self.attachments: list[str] = []
+        """Responses that asked the browser to save a file (Content-Disposition: attachment)."""
         """The page being visited; stamped on every request that starts while it is set."""
         context.on("request", self._on_request)
         context.on("response", self._on_response)
@@ -51,6 +53,9 @@ class NetworkRecorder:
             record["status"] = response.status
             if response.status == 101:  # Firefox reports a WebSocket handshake as a document request
                 record["type"] = "websocket"
+            disposition = response.headers.get("content-disposition", "")
+            if disposition.lower().startswith("attachment"):
+                self.attachments.append(f"{response.url} ({disposition})")
 
     def _on_failed(self, request: Request) -> None:
         record = self._records.get(request)

@@ -1,9 +1,15 @@
 """Load one URL in one engine from one location and record what happened.
 
-The probe has one time budget. Navigation waits for the first response (``commit``), then for the
-document (``domcontentloaded``); a page that never gets there ends as ``timeout``. The ``load``
-event and a short network settle are waited for best-effort within what is left of the budget,
-so a slow tracker does not fail a resource that works.
+A probe has one overall deadline (``ProbeOptions.budget_s``) and named stages, each bounded by
+its own cap and by what is left of the deadline:
+
+``navigation`` (the first response) → ``document`` (DOMContentLoaded) → ``load`` (best effort) →
+``script`` (the page answers JavaScript: a page that spins the CPU is ``unresponsive``) →
+``settle`` (watch for late widgets) → ``detect`` → ``subpages``.
+
+A stage that runs out is named in ``stage``. Whatever the site does (hangs, streams forever,
+redirects in a loop by HTTP, meta refresh or JavaScript, opens popups, raises dialogs, starts a
+download, serves 50 MB, crashes the renderer), the probe ends with a result, not a hang.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .classify import Diagnosis, diagnose_proxy, reason_for_any, reason_for_status
-from .detection import detect_page
+from .classify import diagnose_proxy, reason_for_any, reason_for_status
+from .detection import PageDetection, detect_page
 from .domains import registered_domain
+from .guards import PageGuard
 from .network import NetworkRecorder
 from .results import PageVisit, ProbeResult
 from .rulebook import LoadedRule, default_rules
@@ -31,13 +38,17 @@ from .subpages import pick_subpages
 from .urls import check_probe_url
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page, Response
+    from playwright.async_api import BrowserContext
 
     from .browsers import Browsers
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 5.0
-NETWORK_IDLE_CAP_MS = 2000
+NETWORK_IDLE_CAP_S = 2.0
+SCRIPT_CHECK_S = 8.0
+TITLE_CAP_S = 2.0
+SCREENSHOT_CAP_S = 10.0
+MAX_SELF_NAVIGATIONS = 8
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,8 @@ class ProbeOptions:
     """Per-probe settings.
 
     ``timeout_s`` bounds each page's navigation; ``settle_s`` is how long the home page is watched
-    for late widgets before the detectors read it (``subpage_settle_s`` for the other pages).
+    for late widgets before the detectors read it (``subpage_settle_s`` for the other pages);
+    ``budget_s`` bounds the whole probe (default: enough for every stage and sub-page).
     ``rules=None`` means the bundled rules; ``detect=False`` only loads the page.
     """
 
@@ -61,183 +73,256 @@ class ProbeOptions:
     extra_urls: tuple[str, ...] = ()
     own_domains: tuple[str, ...] = ()
     evidence_dir: Path | None = None
+    budget_s: float | None = None
+
+    @property
+    def total_budget_s(self) -> float:
+        if self.budget_s is not None:
+            return self.budget_s
+        pages = (self.max_subpages + len(self.extra_urls)) if self.detect else 0
+        per_page = min(self.timeout_s, 15.0) + self.subpage_settle_s + 5.0
+        return self.timeout_s + self.settle_s + 25.0 + pages * per_page
 
 
-class _Budget:
-    def __init__(self, seconds: float) -> None:
-        self.start = time.monotonic()
-        self.end = self.start + seconds
-
-    def left_ms(self, floor_ms: int = 1) -> int:
-        return max(floor_ms, int((self.end - time.monotonic()) * 1000))
-
-    def elapsed_ms(self) -> int:
-        return int((time.monotonic() - self.start) * 1000)
+class _StageTimeout(Exception):
+    def __init__(self, stage: str, detail: str) -> None:
+        super().__init__(detail)
+        self.stage = stage
 
 
 async def probe_url(browsers: Browsers, url: str, engine: str, options: ProbeOptions | None = None) -> ProbeResult:
     """Probe ``url`` in ``engine``; never raises for what the site does, only for bad input."""
-    options = options or ProbeOptions()
-    url = check_probe_url(url)
-    result = ProbeResult(url=url, browser=engine, location=options.location,
-                         started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    context = await browsers.new_context(engine, proxy=options.proxy, timeout_ms=int(options.timeout_s * 1000))
-    budget = _Budget(options.timeout_s)  # starts once the browser is up: a launch is not the site's time
-    result.browser_version = context.browser.version if context.browser else ""
-    recorder = NetworkRecorder(context)
-    recorder.current_page = url
-    try:
-        page = await context.new_page()
-        recorder.watch_page(page)
-        await _load(page, url, budget, result, recorder, options)
-        await _finish_page(page, budget, result, options)
-        if options.detect and result.error is None:
-            await _detect_all(page, result, recorder, options)
-    except PlaywrightError as exc:  # the browser or page died under us
-        _fail(result, reason_for_any([str(exc)]) or ("crash", str(exc).splitlines()[0]))
-    finally:
-        result.elapsed_ms = budget.elapsed_ms()
-        result.requests = recorder.records()
-        result.hosts = sorted({r.host for r in result.requests if r.host})
-        result.domains = sorted({r.domain for r in result.requests if r.domain})
-        await _close(context)
-    result.ok = result.error is None and result.status is not None
-    return result
+    return await _ProbeRun(browsers, check_probe_url(url), engine, options or ProbeOptions()).run()
 
 
-async def _load(page: Page, url: str, budget: _Budget, result: ProbeResult,
-                recorder: NetworkRecorder, options: ProbeOptions) -> None:
-    try:
-        response = await page.goto(url, wait_until="commit", timeout=budget.left_ms())
-    except PlaywrightTimeout:
-        _fail(result, ("timeout", f"no response within {options.timeout_s:g} s"))
-        return
-    except PlaywrightError as exc:
-        await _navigation_error(exc, url, result, recorder, options)
-        return
-    if response is not None:
-        _record_response(response, result)
-    if result.error:
-        return
-    try:
-        await page.wait_for_load_state("domcontentloaded", timeout=budget.left_ms())
-    except PlaywrightTimeout:
-        _fail(result, ("timeout", f"the document did not finish loading within {options.timeout_s:g} s"))
-        return
-    await _wait_loaded(page, budget)
+class _ProbeRun:
+    """The state of one probe: its context, page, guard, recorder, result and deadline."""
 
+    def __init__(self, browsers: Browsers, url: str, engine: str, options: ProbeOptions) -> None:
+        self.browsers, self.url, self.engine, self.options = browsers, url, engine, options
+        self.result = ProbeResult(url=url, browser=engine, location=options.location,
+                                  started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        self.start = self.deadline = 0.0
 
-def _record_response(response: Response, result: ProbeResult) -> None:
-    result.status = response.status
-    diagnosis = reason_for_status(response.status, response.headers)
-    if diagnosis:
-        _fail(result, (diagnosis.reason, diagnosis.detail))
+    # -- time ----------------------------------------------------------------------------------
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
 
+    def cap(self, seconds: float) -> float:
+        return max(0.001, min(seconds, self.left()))
 
-async def _wait_loaded(page: Page, budget: _Budget) -> None:
-    """Best effort: the load event, then a quiet network, within the budget."""
-    for state, cap_ms in (("load", None), ("networkidle", NETWORK_IDLE_CAP_MS)):
-        timeout = budget.left_ms() if cap_ms is None else min(cap_ms, budget.left_ms())
+    def cap_ms(self, seconds: float) -> int:
+        return max(1, int(self.cap(seconds) * 1000))
+
+    # -- the probe -----------------------------------------------------------------------------
+    async def run(self) -> ProbeResult:
+        context = await self._open_context()
+        self.start = time.monotonic()  # a browser launch is not the site's time
+        self.deadline = self.start + self.options.total_budget_s
+        self.guard, self.recorder = PageGuard(context), NetworkRecorder(context)
+        self.recorder.current_page = self.url
         try:
-            await page.wait_for_load_state(state, timeout=timeout)
-        except PlaywrightTimeout:
-            log.debug("%s: no %s within %d ms", page.url, state, timeout)
+            self.page = await context.new_page()
+            self.recorder.watch_page(self.page)
+            await self._stages()
+        except _StageTimeout as exc:
+            self._fail("timeout", str(exc), exc.stage)
+        except PlaywrightError as exc:  # the browser or the page died under us
+            self._fail(*(reason_for_any([str(exc)]) or ("crash", str(exc).splitlines()[0])))
+        finally:
+            await self._wrap_up(context)
+        return self.result
 
-
-async def _navigation_error(exc: PlaywrightError, url: str, result: ProbeResult,
-                            recorder: NetworkRecorder, options: ProbeOptions) -> None:
-    _fail(result, await _explain(exc, url, recorder, options))
-
-
-async def _explain(exc: PlaywrightError, url: str, recorder: NetworkRecorder, options: ProbeOptions) -> tuple[str, str]:
-    """(reason, detail) for a failed navigation, asking the proxy when the browser cannot say."""
-    if isinstance(exc, PlaywrightTimeout):
-        return "timeout", f"no response within {options.timeout_s:g} s"
-    texts = [str(exc).splitlines()[0], *recorder.document_failures()]
-    reason = reason_for_any(texts[1:]) or reason_for_any(texts[:1])
-    if reason is None:
-        reason = ("unknown", texts[0])
-    if reason[0] == "proxy" and options.proxy:
-        diagnosis: Diagnosis | None = await diagnose_proxy(options.proxy, url)
-        if diagnosis:
-            reason = (diagnosis.reason, diagnosis.detail)
-    return reason
-
-
-async def _finish_page(page: Page, budget: _Budget, result: ProbeResult, options: ProbeOptions) -> None:
-    result.final_url = page.url if page.url not in ("about:blank", "") and not page.url.startswith("chrome-error") else None
-    if result.error is None:
+    async def _open_context(self) -> BrowserContext:
+        """A fresh context; a browser that died since the last probe is relaunched once."""
+        timeout_ms = int(self.options.timeout_s * 1000)
         try:
-            result.title = await asyncio.wait_for(page.title(), budget.left_ms(floor_ms=1000) / 1000)
-        except (asyncio.TimeoutError, PlaywrightError):
-            result.title = None
-    if options.screenshot:
-        try:
-            await page.screenshot(path=str(options.screenshot), timeout=budget.left_ms(floor_ms=3000))
-            result.screenshot = str(options.screenshot)
+            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms)
         except PlaywrightError as exc:
-            log.warning("screenshot of %s failed: %s", result.url, str(exc).splitlines()[0])
+            log.warning("%s could not open a context (%s); relaunching it", self.engine, str(exc).splitlines()[0])
+            await self.browsers.forget(self.engine)
+            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms)
+        self.result.browser_version = context.browser.version if context.browser else ""
+        return context
 
+    async def _stages(self) -> None:
+        if not await self._navigate() or not await self._document():
+            return
+        await self._best_effort_load()
+        if not await self._responsive("script"):
+            return
+        await self._title_and_screenshot()
+        if self.options.detect:
+            await self._detect_all()
 
-def _fail(result: ProbeResult, reason: tuple[str, str]) -> None:
-    if result.error is None:
-        result.error, result.error_detail = reason
+    async def _navigate(self) -> bool:
+        try:
+            response = await self.page.goto(self.url, wait_until="commit", timeout=self.cap_ms(self.options.timeout_s))
+        except PlaywrightTimeout:
+            self._fail("timeout", f"no response within {self.options.timeout_s:g} s", "navigation")
+            return False
+        except PlaywrightError as exc:
+            self._fail(*await self._explain(exc, self.url))
+            return False
+        if response is not None:
+            self.result.status = response.status
+            diagnosis = reason_for_status(response.status, response.headers)
+            if diagnosis:
+                self._fail(diagnosis.reason, diagnosis.detail)
+        return self.result.error is None
 
+    async def _document(self) -> bool:
+        try:
+            await self.page.wait_for_load_state("domcontentloaded", timeout=self.cap_ms(self.options.timeout_s))
+        except PlaywrightTimeout:
+            self._fail("timeout", f"the document did not finish loading within {self.options.timeout_s:g} s",
+                       "document")
+            return False
+        return True
 
-async def _close(context: BrowserContext) -> None:
-    try:
-        await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
-    except (asyncio.TimeoutError, PlaywrightError) as exc:
-        log.warning("closing a browser context failed: %s", exc)
+    async def _best_effort_load(self) -> None:
+        for state, cap in (("load", self.options.timeout_s), ("networkidle", NETWORK_IDLE_CAP_S)):
+            try:
+                await self.page.wait_for_load_state(state, timeout=self.cap_ms(cap))
+            except PlaywrightTimeout:
+                log.debug("%s: no %s in time", self.url, state)
 
+    async def _responsive(self, stage: str) -> bool:
+        """False (and the probe fails as ``unresponsive``) when the page's JavaScript never yields.
 
-async def _detect_all(page: Page, result: ProbeResult, recorder: NetworkRecorder, options: ProbeOptions) -> None:
-    """Detectors on the home page, then on same-site sub-pages and the resource's extra URLs."""
-    rules = list(options.rules if options.rules is not None else default_rules())
-    own = _own_domains(result, options)
-    label = f"{result.browser}-{result.location}"
-    home = await detect_page(page, rules, recorder.records(), own, options.evidence_dir, label) \
-        if await _settled(page, options.settle_s) else None
-    _add_visit(result, PageVisit(url=page.url, status=result.status), home)
-    visited = {result.url, page.url}
-    queue = [*options.extra_urls, *(pick_subpages(home.snapshot, options.max_subpages, visited)
-                                    if home and home.snapshot else [])]
-    for url in queue:
-        if url not in visited:
+        A page that navigates during the check is not unresponsive: the check is tried again, and
+        a page that keeps navigating is caught by the self-navigation count after settling.
+        """
+        for _ in range(3):
+            try:
+                await asyncio.wait_for(self.page.evaluate("1"), self.cap(SCRIPT_CHECK_S))
+                return True
+            except asyncio.TimeoutError:
+                self._fail("unresponsive", f"the page's JavaScript did not yield for {SCRIPT_CHECK_S:g} s "
+                                           "(it keeps the CPU busy)", stage)
+                return False
+            except PlaywrightError as exc:
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc).lower():
+                    raise
+                log.debug("the page navigated during the script check: %s", str(exc).splitlines()[0])
+                await asyncio.sleep(0.2)
+        return True
+
+    async def _title_and_screenshot(self) -> None:
+        self.result.final_url = self.page.url
+        try:
+            self.result.title = await asyncio.wait_for(self.page.title(), self.cap(TITLE_CAP_S))
+        except (asyncio.TimeoutError, PlaywrightError):
+            self.result.title = None
+        if self.options.screenshot:
+            await self._screenshot(self.options.screenshot)
+
+    async def _screenshot(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            await self.page.screenshot(path=str(path), timeout=self.cap_ms(SCREENSHOT_CAP_S))
+            self.result.screenshot = str(path)
+        except PlaywrightError as exc:
+            self.guard.note(f"timeout:screenshot: {str(exc).splitlines()[0]}")
+
+    # -- detection -----------------------------------------------------------------------------
+    async def _detect_all(self) -> None:
+        """Detectors on the home page, then on same-site sub-pages and the resource's extra URLs."""
+        rules = list(self.options.rules if self.options.rules is not None else default_rules())
+        own = self._own_domains()
+        await settle(self.page, self.cap(self.options.settle_s))
+        if not self._self_navigation_ok() or not await self._responsive("settle"):
+            return
+        home = await self._detect(rules, own, self.recorder.records())
+        self._add_visit(PageVisit(url=self.page.url, status=self.result.status), home)
+        visited = {self.url, self.page.url}
+        picked = pick_subpages(home.snapshot, self.options.max_subpages, visited) if home.snapshot else []
+        for url in [*self.options.extra_urls, *picked]:
+            if url in visited:
+                continue
             visited.add(url)
-            await _visit(page, url, rules, own, label, result, recorder, options)
+            if self.left() < 3:
+                self.guard.note(f"timeout:probe: no time left for {url}")
+                self.result.stage = self.result.stage or "subpages"
+                continue
+            await self._visit(url, rules, own)
 
+    async def _detect(self, rules: list[LoadedRule], own: frozenset[str], requests: list) -> PageDetection:
+        label = f"{self.engine}-{self.options.location}"
+        try:
+            return await asyncio.wait_for(detect_page(self.page, rules, requests, own, self.options.evidence_dir,
+                                                      label), self.cap(30))
+        except asyncio.TimeoutError:
+            self.guard.note(f"timeout:detect on {self.page.url}")
+            return PageDetection([], [], None)
 
-async def _settled(page: Page, seconds: float) -> bool:
-    await settle(page, seconds)
-    return not page.is_closed()
+    async def _visit(self, url: str, rules: list[LoadedRule], own: frozenset[str]) -> None:
+        mark = self.recorder.mark()
+        self.recorder.current_page = url
+        visit = PageVisit(url=url)
+        try:
+            response = await self.page.goto(url, wait_until="domcontentloaded",
+                                            timeout=self.cap_ms(min(self.options.timeout_s, 15)))
+            visit.status = response.status if response else None
+        except PlaywrightError as exc:
+            visit.error = (await self._explain(exc, url))[0]
+            self._add_visit(visit, None)
+            return
+        await settle(self.page, self.cap(self.options.subpage_settle_s))
+        self._add_visit(visit, await self._detect(rules, own, self.recorder.records(since=mark)))
 
+    def _add_visit(self, visit: PageVisit, detection: PageDetection | None) -> None:
+        if detection is not None:
+            self.result.findings += detection.findings
+            self.result.detector_errors += detection.errors
+            visit.findings = len(detection.findings)
+        self.result.pages.append(visit)
 
-async def _visit(page: Page, url: str, rules: list[LoadedRule], own: frozenset[str], label: str,
-                 result: ProbeResult, recorder: NetworkRecorder, options: ProbeOptions) -> None:
-    mark = recorder.mark()
-    recorder.current_page = url
-    visit = PageVisit(url=url)
-    try:
-        response = await page.goto(url, wait_until="domcontentloaded", timeout=int(options.timeout_s * 1000))
-        visit.status = response.status if response else None
-    except PlaywrightError as exc:
-        visit.error = (await _explain(exc, url, recorder, options))[0]
-        _add_visit(result, visit, None)
-        return
-    await settle(page, options.subpage_settle_s)
-    detection = await detect_page(page, rules, recorder.records(since=mark), own, options.evidence_dir, label)
-    _add_visit(result, visit, detection)
+    def _own_domains(self) -> frozenset[str]:
+        hosts = [urlsplit(u).hostname or "" for u in (self.url, self.result.final_url or self.url)]
+        return frozenset({registered_domain(h) for h in hosts if h}
+                         | {registered_domain(d) for d in self.options.own_domains})
 
+    def _self_navigation_ok(self) -> bool:
+        if self.guard.navigations > MAX_SELF_NAVIGATIONS:
+            self._fail("redirect_loop", f"the page keeps navigating by itself (meta refresh or JavaScript): "
+                                        f"{self.guard.navigations} navigations while it was watched", "settle")
+            return False
+        return True
 
-def _add_visit(result: ProbeResult, visit: PageVisit, detection) -> None:  # noqa: ANN001 - PageDetection | None
-    if detection is not None:
-        result.findings += detection.findings
-        result.detector_errors += detection.errors
-        visit.findings = len(detection.findings)
-    result.pages.append(visit)
+    # -- errors and the end --------------------------------------------------------------------
+    async def _explain(self, exc: PlaywrightError, url: str) -> tuple[str, str]:
+        """(reason, detail) for a failed navigation, asking the proxy when the browser cannot say."""
+        if isinstance(exc, PlaywrightTimeout):
+            return "timeout", f"no response within {self.options.timeout_s:g} s"
+        if self.guard.downloads or self.recorder.attachments:
+            what = self.guard.downloads[-1] if self.guard.downloads else self.recorder.attachments[-1]
+            return "download", f"the address starts a file download ({what}), not a page"
+        texts = [str(exc).splitlines()[0], *self.recorder.document_failures()]
+        reason = reason_for_any(texts[1:]) or reason_for_any(texts[:1]) or ("unknown", texts[0])
+        if reason[0] == "proxy" and self.options.proxy:
+            diagnosis = await diagnose_proxy(self.options.proxy, url, timeout_s=self.cap(5))
+            if diagnosis:
+                reason = (diagnosis.reason, diagnosis.detail)
+        return reason
 
+    def _fail(self, reason: str, detail: str, stage: str | None = None) -> None:
+        if self.result.error is None:
+            self.result.error, self.result.error_detail = reason, detail
+            self.result.stage = stage
 
-def _own_domains(result: ProbeResult, options: ProbeOptions) -> frozenset[str]:
-    hosts = [urlsplit(u).hostname or "" for u in (result.url, result.final_url or result.url)]
-    return frozenset({registered_domain(h) for h in hosts if h} | {registered_domain(d) for d in options.own_domains})
+    async def _wrap_up(self, context: BrowserContext) -> None:
+        if self.guard.crashed and self.result.error is None:
+            self._fail("crash", "the page's renderer crashed")
+        self.result.elapsed_ms = int((time.monotonic() - self.start) * 1000)
+        self.result.requests = self.recorder.records()
+        self.result.hosts = sorted({r.host for r in self.result.requests if r.host})
+        self.result.domains = sorted({r.domain for r in self.result.requests if r.domain})
+        self.result.events = list(self.guard.events)
+        await self.guard.close()
+        try:
+            await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
+        except (asyncio.TimeoutError, PlaywrightError) as exc:
+            log.warning("closing a %s context failed (%s); the browser will be relaunched", self.engine, exc)
+            await self.browsers.forget(self.engine)
+        self.result.ok = self.result.error is None and self.result.status is not None

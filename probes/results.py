@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .findings import DetectorError, Finding
 
 ERROR_REASONS = ("dns", "connection", "timeout", "tls", "http_4xx", "http_5xx", "redirect_loop", "proxy",
-                 "blocked", "aborted", "crash", "unknown")
+                 "blocked", "download", "unresponsive", "aborted", "crash", "unknown")
+STAGES = ("navigation", "document", "script", "settle", "subpages")
 
 
 class RequestRecord(BaseModel):
@@ -51,6 +52,7 @@ class ProbeResult(BaseModel):
     ok: bool = False
     error: str | None = Field(default=None, description=f"one of {', '.join(ERROR_REASONS)}")
     error_detail: str | None = Field(default=None, description="the browser's or proxy's own words")
+    stage: str | None = Field(default=None, description=f"the stage that ran out or failed: {', '.join(STAGES)}")
     title: str | None = None
     elapsed_ms: int = 0
     requests: list[RequestRecord] = Field(default_factory=list)
@@ -60,6 +62,7 @@ class ProbeResult(BaseModel):
     screenshot: str | None = None
     pages: list[PageVisit] = Field(default_factory=list, description="pages the detectors looked at")
     detector_errors: list[DetectorError] = Field(default_factory=list)
+    events: list[str] = Field(default_factory=list, description="what the page tried: dialogs, popups, downloads")
 
     def categories(self, severities: tuple[str, ...] = ("block", "review")) -> set[str]:
         """Categories with at least one finding of the given severities."""

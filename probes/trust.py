@@ -21,6 +21,8 @@ def make_nss_db(folder: Path, ca_files: list[Path]) -> Path:
     certutil = shutil.which("certutil")
     if certutil is None:
         raise ConfigError(f"trusting an extra certificate authority needs the 'certutil' command: {CERTUTIL_HINT}")
+    if (folder / "cert9.db").exists():
+        return folder  # made by an earlier launch of the same browser
     folder.mkdir(parents=True, exist_ok=True)
     _run([certutil, "-N", "-d", f"sql:{folder}", "--empty-password"])
     for index, ca_file in enumerate(ca_files):
@@ -31,6 +33,6 @@ def make_nss_db(folder: Path, ca_files: list[Path]) -> Path:
 
 
 def _run(command: list[str]) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL, timeout=60)
     if done.returncode != 0:
         raise ConfigError(f"{' '.join(command[:2])} failed: {done.stderr.strip() or done.stdout.strip()}")
