@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from .runplan import Summary
@@ -22,6 +24,7 @@ def summary_markdown(summary: Summary) -> str:
         lines += ["", f"## Changed since run {summary.drift_previous['against']}", ""]
         lines += [f"- {r['resource_id']}: new hosts {r['new_hosts']}, new findings {r['new_findings']}" for r in changed]
     lines += ["", f"Files: [{summary.run_dir}]({summary.run_dir.as_uri()})"]
+    lines += [f"- {name}: [{path}]({Path(path).as_uri()})" for name, path in sorted(summary.reports.items())]
     return "\n".join(lines)
 
 

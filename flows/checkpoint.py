@@ -67,6 +67,15 @@ def _pool_cells(plan: Plan) -> dict:
     return grouped
 
 
+@task(name="render-reports", cache_policy=NONE)
+def render_reports(plan: Plan, store: Store, service: ProbeService) -> dict[str, str]:
+    """The test template (HTML, PDF, CSV, XLSX, Markdown) and the ICT report of the run."""
+    from .reports import render_all
+
+    written = render_all(store, plan.run_id, plan.config, plan.run_dir / "reports", service=service)
+    return {name: str(path) for name, path in written.items()}
+
+
 @flow(name="verify-checkpoint")
 def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None = None,
                       locations: list[str] | None = None, browsers: list[str] | None = None,
@@ -89,10 +98,11 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         wait(futures)
         for future in futures:
             future.result()
+        summary = finish_run(plan, store)
+        summary.reports = render_reports(plan, store, service)
     finally:
         _RUNTIMES.pop(plan.run_id, None)
         service.close()
-    summary = finish_run(plan, store)
     publish_artifacts(summary)
     store.close()
     return summary.to_dict()

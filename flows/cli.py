@@ -255,6 +255,17 @@ def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported la
     return "\n".join(lines)
 
 
+def _register_command_modules() -> None:
+    from nettsjekk.flows.cli_allowlist import register as register_allowlist
+    from nettsjekk.flows.cli_report import register as register_report
+
+    register_allowlist(cli)
+    register_report(cli)
+
+
+_register_command_modules()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="nettsjekk")

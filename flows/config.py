@@ -18,6 +18,7 @@ Relative paths are relative to the configuration file's folder.
     output_dir: results
     database: results/nettsjekk.db
     tester: Kari Nordmann
+    reviews: reviews.yaml      # review decisions (see README: Reports)
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class Settings(Strict):
     database: str = "results/nettsjekk.db"
     tester: str = ""
     baseline: str | None = None
+    reviews: str = "reviews.yaml"
 
     @model_validator(mode="after")
     def _unique_locations(self) -> Settings:
@@ -134,6 +136,11 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.path(self.settings.output_dir)
+
+    @property
+    def reviews_path(self) -> Path:
+        """The review decisions file (``reviews:``, default ``reviews.yaml`` next to this file)."""
+        return self.path(self.settings.reviews)
 
     def location(self, name: str) -> Location:
         for location in self.settings.locations:

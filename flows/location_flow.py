@@ -39,9 +39,10 @@ def spec_from_dict(data: dict) -> CellSpec:
 
 
 @flow(name=DEPLOYMENT_PREFIX)
-def verify_location(settings: dict, cells: list[dict], evidence_dir: str = "nettsjekk-evidence") -> list[dict]:
-    """Probe ``cells`` here (at the site) and return their outcomes."""
+def verify_location(settings: dict, cells: list[dict], evidence_dir: str | None = None) -> list[dict]:
+    """Probe ``cells`` here (at the site) and return their outcomes (evidence stays at the site)."""
     config = Config(Settings(**settings), Path.cwd(), "remote settings")
+    evidence_dir = evidence_dir or str(config.output_dir / "evidence")
     rules = tuple(load_rules([p for p in map(config.path, config.settings.rules) if p.exists()]))
     specs = [spec_from_dict(c) for c in cells]
     cas = tuple(sorted({config.path(ca) for spec in specs for ca in spec.location.trust_ca}))

@@ -62,4 +62,6 @@ def format_summary(summary: dict) -> str:
              f"run {summary['run_id']} ({summary['checkpoint']}): cells {cells}",
              f"drift since {drift['against'] or 'no earlier run'}: {changed} resource(s) changed",
              f"summary: {Path(summary['run_dir']) / 'summary.json'}"]
+    if summary.get("reports"):
+        lines.append(f"reports: {summary['reports'].get('ict', '')} (ICT), {summary['reports'].get('pdf', '')} (test template)")
     return "\n".join(lines)

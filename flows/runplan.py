@@ -6,9 +6,11 @@ missing when resuming); ``finish_run`` computes verdicts and drift and writes th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from nettsjekk.lists.catalog import Catalog, load_catalog
 from nettsjekk.probes.browsers import BrowserSettings
@@ -18,6 +20,7 @@ from nettsjekk.probes.rulebook import LoadedRule, load_rules
 from .config import CHECKPOINTS, Config, Location
 from .drift import compare_runs
 from .matrix import CellSpec, build_cells
+from .reports.reviews import Review, ReviewBook, load_reviews
 from .store import Store
 from .verdict import resource_verdict
 
@@ -35,6 +38,8 @@ class Plan:
     pending: list[CellSpec]
     run_dir: Path
     resumed: bool = False
+    reviews: list[Review] = field(default_factory=list)
+    """The decisions in the configured ``reviews.yaml``, validated before probing starts."""
 
     @property
     def browser_settings(self) -> BrowserSettings:
@@ -52,12 +57,13 @@ class Summary:
     drift_baseline: dict
     run_dir: Path
     failures: list[dict] = field(default_factory=list)
+    reports: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
-                "failures": self.failures, "run_dir": str(self.run_dir)}
+                "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -82,6 +88,7 @@ def prepare_run(config: Config, store: Store, checkpoint: str, list_name: str | 
     vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
     catalog = load_catalog(config.list_paths, vendor_dir)
     rules = tuple(load_rules([config.path(p) for p in config.settings.rules]))
+    reviews = load_reviews(config.reviews_path)
     if resume:
         scope = store.run(resume)["scope"]
         list_name, locations, browsers = scope["list"], scope["locations"], scope["browsers"]
@@ -93,16 +100,24 @@ def prepare_run(config: Config, store: Store, checkpoint: str, list_name: str | 
     done = store.done_cells(run_id) if resume else set()
     run_dir = config.output_dir / run_id
     return Plan(run_id, checkpoint, config, catalog, rules, cells, [c for c in cells if c.key not in done],
-                run_dir, bool(resume))
+                run_dir, bool(resume), reviews)
+
+
+def run_date(store: Store, run_id: str, config: Config) -> dt.date:
+    """The day ``run_id`` started, in the configured time zone (review decisions are evaluated on it)."""
+    started = dt.datetime.fromisoformat(store.run(run_id)["started_at"])
+    return started.astimezone(ZoneInfo(config.settings.timezone)).date()
 
 
 def finish_run(plan: Plan, store: Store) -> Summary:
-    """Verdicts per resource, drift against the previous run and the baseline, summary files."""
+    """Verdicts per resource (review decisions applied), drift against the previous run and the
+    baseline, summary files."""
     stored = store.cells(plan.run_id)
     by_resource: dict[str, list] = {}
     for cell in stored:
         by_resource.setdefault(cell.key.resource_id, []).append(cell)
-    verdicts = {rid: resource_verdict(cells) for rid, cells in by_resource.items()}
+    reviews = ReviewBook(plan.reviews, on=run_date(store, plan.run_id, plan.config))
+    verdicts = {rid: resource_verdict(cells, reviews) for rid, cells in by_resource.items()}
     store.save_verdicts(plan.run_id, verdicts)
     store.finish_run(plan.run_id)
     previous = compare_runs(store, plan.run_id, store.previous_run(plan.run_id), "previous")

@@ -4,36 +4,99 @@
   translation, communication, web search, AI) anywhere.
 * **OK with conditions**: it loads, but only at some locations (location-specific failure) or in
   some browsers, or needed a retry (flaky), or has findings a person must review (a link to
-  YouTube, a share button).
+  YouTube, a share button), or has findings a person reviewed and accepted.
 * **OK**: it loads everywhere it was tested and nothing was found.
 
 Cells whose location could not be reached say nothing about the resource and are left out.
+
+Review decisions (``reviews.yaml``, see :mod:`nettsjekk.flows.reports.reviews`) change how a
+finding counts, by its rule:
+
+* **accepted** (and not expired): the finding never makes the resource ``not OK``; whatever its
+  severity it becomes one condition "reviewed: ...", so the best verdict is ``OK with conditions``.
+  A resource that does not load anywhere stays ``not OK``: reviews are about findings, not loading.
+* **confirmed**: the finding counts exactly as without a review (``block``: not OK; ``review``: a
+  condition); the reason says who confirmed it.
+* **expired** acceptance: counts as open again, like no review; the reason says it expired.
+
+Reasons are :class:`Reason` objects: ``str(reason)`` is the English text kept in the store and
+shown by the CLI; ``key`` and ``params`` let reports say the same in another language.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .store import StoredCell
 
+if TYPE_CHECKING:
+    from .reports.reviews import ReviewBook, ReviewState
+
 OK, CONDITIONS, NOT_OK = "OK", "OK with conditions", "not OK"
 
+REASONS = {
+    "not_tested": "not tested: no location could be reached",
+    "loads_nowhere": "does not load anywhere ({errors})",
+    "finding": "{category}: {name} ({page})",
+    "finding_review": "review {category}: {name} ({page})",
+    "finding_confirmed": "{category}: {name} ({page}); confirmed by {by} on {date}: {reason}",
+    "finding_review_confirmed": "review {category}: {name} ({page}); confirmed by {by} on {date}: {reason}",
+    "finding_expired": "{category}: {name} ({page}); the acceptance by {by} expired on {expires}",
+    "finding_review_expired": "review {category}: {name} ({page}); the acceptance by {by} expired on {expires}",
+    "finding_accepted": "reviewed: {category}: {name} ({page}) accepted by {by} on {date}: {reason}",
+    "location_specific": "fails only at location {location} (location-specific): {errors}",
+    "engine_fails": "does not load in {engine}",
+    "flaky": "unstable: needed a retry ({cells})",
+}
+"""English text of every reason, by key (reports translate the keys; see flows/reports/messages/)."""
 
-def resource_verdict(cells: Iterable[StoredCell]) -> tuple[str, list[str]]:
-    """(verdict, reasons) for one resource's cells."""
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a verdict: a key of ``REASONS`` and the values it names."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    rule: str | None = None
+    """The rule of a finding reason (for links to its evidence)."""
+
+    def __str__(self) -> str:
+        return REASONS[self.key].format(**self.params)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A resource's verdict and its reasons."""
+
+    verdict: str
+    reasons: list[Reason]
+
+    def as_tuple(self) -> tuple[str, list[str]]:
+        return self.verdict, [str(r) for r in self.reasons]
+
+
+def resource_verdict(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> tuple[str, list[str]]:
+    """(verdict, reasons) for one resource's cells, with ``reviews`` applied when given."""
+    return assess(cells, reviews).as_tuple()
+
+
+def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> Assessment:
+    """The verdict with structured reasons (see the module docstring for how reviews count)."""
     cells = [c for c in cells if c.status != "location_unreachable"]
     if not cells:
-        return CONDITIONS, ["not tested: no location could be reached"]
-    blocking, conditions = _finding_reasons(cells)
+        return Assessment(CONDITIONS, [Reason("not_tested")])
+    blocking, conditions = _finding_reasons(cells, reviews)
     loading = [c for c in cells if c.status in ("ok", "flaky")]
     if not loading:
-        errors = sorted({c.result.error or "?" for c in cells})
-        return NOT_OK, [f"does not load anywhere ({', '.join(errors)})", *blocking]
+        errors = ", ".join(sorted({c.result.error or "?" for c in cells}))
+        return Assessment(NOT_OK, [Reason("loads_nowhere", {"errors": errors}), *blocking])
     if blocking:
-        return NOT_OK, blocking + conditions
+        return Assessment(NOT_OK, blocking + conditions)
     conditions = _load_conditions(cells) + conditions
-    return (CONDITIONS, conditions) if conditions else (OK, [])
+    return Assessment(CONDITIONS, conditions) if conditions else Assessment(OK, [])
 
 
 def location_specific(cells: Iterable[StoredCell]) -> list[str]:
@@ -46,26 +109,50 @@ def location_specific(cells: Iterable[StoredCell]) -> list[str]:
     return sorted(loc for loc, statuses in by_location.items() if loads_somewhere and statuses == {"failing"})
 
 
-def _load_conditions(cells: list[StoredCell]) -> list[str]:
-    reasons = [f"fails only at location {loc} (location-specific): {_errors(cells, location=loc)}"
+def _load_conditions(cells: list[StoredCell]) -> list[Reason]:
+    reasons = [Reason("location_specific", {"location": loc, "errors": _errors(cells, location=loc)})
                for loc in location_specific(cells)]
     failing_engines = {c.key.engine for c in cells if c.status == "failing"}
     working_engines = {c.key.engine for c in cells if c.status in ("ok", "flaky")}
-    reasons += [f"does not load in {engine}" for engine in sorted(failing_engines - working_engines)]
+    reasons += [Reason("engine_fails", {"engine": engine}) for engine in sorted(failing_engines - working_engines)]
     flaky = sorted({f"{c.key.engine}@{c.key.location}" for c in cells if c.status == "flaky"})
     if flaky:
-        reasons.append(f"unstable: needed a retry ({', '.join(flaky)})")
+        reasons.append(Reason("flaky", {"cells": ", ".join(flaky)}))
     return reasons
 
 
-def _finding_reasons(cells: list[StoredCell]) -> tuple[list[str], list[str]]:
-    seen: dict[tuple[str, str, str], str] = {}
+def _finding_reasons(cells: list[StoredCell], reviews: ReviewBook | None) -> tuple[list[Reason], list[Reason]]:
+    """(reasons that make the resource not OK, reasons that are conditions), sorted by severity,
+    category and rule; ``info`` findings are left out."""
+    seen: dict[tuple[str, str, str], dict[str, str]] = {}
     for cell in cells:
         for f in cell.result.findings:
-            seen.setdefault((f.severity, f.category, f.rule), f"{f.category}: {f.name or f.rule} ({f.page})")
-    blocking = [text for (severity, _, _), text in sorted(seen.items()) if severity == "block"]
-    review = [f"review {text}" for (severity, _, _), text in sorted(seen.items()) if severity == "review"]
-    return blocking, review
+            seen.setdefault((f.severity, f.category, f.rule),
+                            {"category": f.category, "name": f.name or f.rule, "page": f.page})
+    resource_id = cells[0].key.resource_id
+    blocking: list[Reason] = []
+    conditions: list[Reason] = []
+    for (severity, _, rule), params in sorted(seen.items()):
+        if severity not in ("block", "review"):
+            continue
+        state = reviews.finding(resource_id, rule) if reviews is not None else None
+        reason = _finding_reason(severity, rule, params, state)
+        (blocking if severity == "block" and reason.key != "finding_accepted" else conditions).append(reason)
+    accepted = [r for r in conditions if r.key == "finding_accepted"]
+    return blocking, [r for r in conditions if r.key != "finding_accepted"] + accepted
+
+
+def _finding_reason(severity: str, rule: str, params: dict[str, str], state: ReviewState | None) -> Reason:
+    prefix = "finding" if severity == "block" else "finding_review"
+    if state is None:
+        return Reason(prefix, params, rule)
+    review = state.review
+    signed = {**params, "by": review.by, "date": review.date.isoformat(), "reason": review.reason}
+    if state.status == "accepted":
+        return Reason("finding_accepted", signed, rule)
+    if state.status == "confirmed":
+        return Reason(f"{prefix}_confirmed", signed, rule)
+    return Reason(f"{prefix}_expired", {**params, "by": review.by, "expires": str(review.expires)}, rule)
 
 
 def _errors(cells: list[StoredCell], location: str) -> str:

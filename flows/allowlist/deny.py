@@ -17,13 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
-
 import nettsjekk.probes
 from nettsjekk.probes.domains import normalize_hostname
 from nettsjekk.probes.errors import InvalidHostname
 from nettsjekk.probes.yamldoc import load_model
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from .hostnames import HostPattern
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from nettsjekk.probes.errors import InvalidHostname, ListFileError
 from nettsjekk.probes.yamldoc import Report, Source, read_doc, report_validation
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ExpiredExceptionError
 from .hostnames import HostPattern
@@ -119,7 +118,7 @@ def load_exceptions(path: Path | str | None, today: date) -> ExceptionSet:
     return _active(model, doc, str(path), today)
 
 
-def _active(model: ExceptionFile, doc, shown: str, today: date) -> ExceptionSet:  # noqa: ANN001 - yamldoc.Doc
+def _active(model: ExceptionFile, doc, shown: str, today: date) -> ExceptionSet:
     expired, active = [], []
     for index, entry in enumerate(model.exceptions):
         line = doc.line(("exceptions", index, "expires"))

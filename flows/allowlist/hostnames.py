@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nettsjekk.probes.domains import is_ip_address, normalize_hostname
+from nettsjekk.probes.domains import (
+    is_ip_address,
+    normalize_hostname,
+    registered_domain,
+)
 from nettsjekk.probes.errors import InvalidHostname
 
 from .shared import wildcard_refusal
@@ -65,9 +69,9 @@ class HostPattern:
         return f"*.{self.base}" if self.wildcard else self.base
 
     @property
-    def sort_key(self) -> tuple[tuple[str, ...], bool]:
-        """Sort by labels from the right, so a domain's hosts stand together (``no.snl``, ``no.snl.www``)."""
-        return tuple(reversed(self.base.split("."))), self.wildcard
+    def sort_key(self) -> tuple[str, tuple[str, ...], bool]:
+        """Sort by registered domain, then by labels from the right, so a domain's hosts stand together."""
+        return registered_domain(self.base), tuple(reversed(self.base.split("."))), self.wildcard
 
     def covers(self, host: str) -> bool:
         """True when this pattern lets ``host`` (a normalised host) through."""

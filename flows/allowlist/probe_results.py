@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from nettsjekk.probes.results import ProbeResult
 from nettsjekk.probes.yamldoc import field_path
+from pydantic import ValidationError
 
 from .errors import ResultsFileError
 

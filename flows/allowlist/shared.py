@@ -15,12 +15,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 import nettsjekk.probes
-from nettsjekk.probes.domains import normalize_hostname, public_suffix, registered_domain
+from nettsjekk.probes.domains import (
+    normalize_hostname,
+    public_suffix,
+    registered_domain,
+)
 from nettsjekk.probes.errors import InvalidHostname
 from nettsjekk.probes.yamldoc import load_model
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DATA_FILE = Path(nettsjekk.probes.__file__).parent / "data" / "shared_suffixes.yaml"
 
@@ -63,13 +66,15 @@ def shared_suffixes(path: Path = DATA_FILE) -> dict[str, str]:
 def wildcard_refusal(base: str, suffixes: dict[str, str] | None = None) -> str | None:
     """Why ``*.base`` may not be exported, or None when it may. ``base`` is a normalised host."""
     table = shared_suffixes() if suffixes is None else suffixes
-    for suffix, reason in table.items():
-        if base == suffix or suffix.endswith("." + base):
-            return f"{base} is or covers shared infrastructure {suffix} ({reason})"
-        if base.endswith("." + suffix) and not _is_tenant(base, suffix):
-            return f"{base} lies inside shared infrastructure {suffix} ({reason})"
+    if base in table:
+        return f"{base} is shared infrastructure ({table[base]})"
     if public_suffix(base) == base:
         return f"{base} is a suffix on the Public Suffix List: every site under it would be opened"
+    for suffix, reason in table.items():
+        if suffix.endswith("." + base):
+            return f"{base} covers shared infrastructure {suffix} ({reason})"
+        if base.endswith("." + suffix) and not _is_tenant(base, suffix):
+            return f"{base} lies inside shared infrastructure {suffix} ({reason})"
     return None
 
 

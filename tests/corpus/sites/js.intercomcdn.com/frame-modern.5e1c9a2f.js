@@ -1,0 +1,2 @@
+/* fake Intercom messenger frame bundle */
+window.__intercomFrameLoaded = true;

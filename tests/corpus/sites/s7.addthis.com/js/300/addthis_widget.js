@@ -1,0 +1,2 @@
+/* fake AddThis widget */
+window.addthis = window.addthis || {init: function () {}, layers: {refresh: function () {}}};

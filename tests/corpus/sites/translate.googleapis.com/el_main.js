@@ -1,0 +1,2 @@
+/* Fake of the translate_http el_main module. */
+window._korpusGoogleTranslateMain = true;

@@ -1,0 +1,2 @@
+/* Fake of the CSE element module. */
+window.__gcse.loaded = true;

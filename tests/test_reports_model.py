@@ -1,0 +1,361 @@
+"""Reports without a browser: the view model, CSV and XLSX, message catalogues, and review decisions.
+
+The store is written directly with ProbeResult objects, as the checkpoint flow would write it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from nettsjekk.flows.cli import FriendlyGroup
+from nettsjekk.flows.cli_report import register
+from nettsjekk.flows.config import load_config
+from nettsjekk.flows.reports.messages import Messages, catalogue
+from nettsjekk.flows.reports.model import build_report
+from nettsjekk.flows.reports.render import render_format
+from nettsjekk.flows.reports.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
+from nettsjekk.flows.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
+from nettsjekk.flows.runplan import finish_run, prepare_run
+from nettsjekk.flows.store import CellKey, Store
+from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, resource_verdict
+from nettsjekk.probes.errors import ConfigError
+from nettsjekk.probes.findings import Evidence, Finding
+from nettsjekk.probes.results import ProbeResult, RequestRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates" / "reports"
+REPORTDATA = Path(__file__).parent / "reportdata"
+VENDORS = ROOT / "vendor_whitelists"
+DAY = "2026-11-23T08:00:00+00:00"
+
+
+def finding(category: str, rule: str, severity: str, kind: str = "element", value: str = "#chat",
+            matches: int = 1) -> Finding:
+    return Finding(category=category, rule=rule, name=rule.replace("-", " ").title(), severity=severity,
+                   page="https://www.laeremiddel-demo.no/", evidence=Evidence(kind=kind, value=value),
+                   matches=matches)
+
+
+def result(url: str, engine: str, location: str, ok: bool = True, hosts: tuple[str, ...] = (),
+           findings: tuple[Finding, ...] = (), error: str | None = None) -> ProbeResult:
+    host = url.split("/")[2]
+    requests = [RequestRecord(url=url, host=host, domain=host, type="document", status=200 if ok else 404)]
+    requests += [RequestRecord(url=f"https://{h}/x.js", host=h, domain=h, type="script", status=200) for h in hosts]
+    return ProbeResult(url=url, browser=engine, browser_version="1.2.3", location=location, started_at=DAY,
+                       status=200 if ok else 404, ok=ok, error=error, title="Tittel æøå", requests=requests,
+                       hosts=sorted({host, *hosts}), findings=list(findings))
+
+
+def write_config(folder: Path, **extra) -> Path:
+    vendors = folder / "vendors"
+    vendors.mkdir(exist_ok=True)
+    for name in ("_platform", "demo-ordbok", "demo-leksikon", "demo-laeremiddel"):
+        shutil.copy(VENDORS / f"{name}.yaml", vendors)
+    shutil.copy(REPORTDATA / "vendors" / "xss-test.yaml", vendors)
+    settings = {"lists": [str(ROOT / "lists" / "demo.yaml"), str(REPORTDATA / "xss.yaml")],
+                "vendor_dir": str(vendors), "browsers": ["chromium", "firefox"],
+                "locations": [{"name": "kontoret", "kind": "local"}, {"name": "skolen", "kind": "local"}],
+                "database": "store.db", "output_dir": "runs", "tester": "Kari Nordmann", **extra}
+    path = folder / "nettsjekk.yaml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+CHAT = finding("communication", "comm-intercom-messenger", "block")
+YOUTUBE = finding("video", "video-youtube-link", "review", kind="link", value="https://www.youtube.com/x", matches=3)
+
+
+def save_cells(store: Store, run_id: str) -> None:
+    """Four resources × 2 locations × 2 engines; the chatbot has a chat and YouTube links, the
+    broken one answers 404, the dictionary fails in firefox."""
+    def save(rid: str, probe: ProbeResult, status: str = "ok") -> None:
+        store.save_cell(run_id, CellKey(rid, probe.browser, probe.location), status, 1, probe)
+
+    for location in ("kontoret", "skolen"):
+        for engine in ("chromium", "firefox"):
+            failing = engine == "firefox"
+            save("demo-ordbok", result("https://ordbok.demo-eksamen.no/", engine, location, ok=not failing,
+                                       hosts=("static.demo-cdn.no",), error="timeout" if failing else None),
+                 "failing" if failing else "ok")
+            save("demo-leksikon", result("https://leksikon.demo-eksamen.no/", engine, location))
+            save("demo-chatbot", result("https://www.laeremiddel-demo.no/", engine, location,
+                                        hosts=("widget.intercom.io",), findings=(CHAT, YOUTUBE)))
+            save("demo-broken", result("https://gammel.demo-eksamen.no/", engine, location, ok=False,
+                                       error="http_4xx"), "failing")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """A finished run in a fresh store, with link-check rows for the dictionary at kontoret."""
+    config = load_config(write_config(tmp_path_factory.mktemp("run")))
+    store = Store(config.database)
+    plan = prepare_run(config, store, "test-exam")
+    save_cells(store, plan.run_id)
+    finish_run(plan, store)
+    db = sqlite3.connect(config.database)
+    db.executemany("INSERT INTO links (run_id, resource_id, location, url, source, text, status, http_status, reason)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(plan.run_id, "demo-ordbok", "kontoret", "https://ordbok.demo-eksamen.no/borte", "https://ordbok.demo-eksamen.no/",
+                     "Borte", "broken", 404, "http_4xx"),
+                    (plan.run_id, "demo-ordbok", "kontoret", "https://ordbok.demo-eksamen.no/om", "https://ordbok.demo-eksamen.no/",
+                     "Om", "ok", 200, None)])
+    db.commit()
+    db.close()
+    yield config, store, plan.run_id
+    store.close()
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_the_norwegian_and_english_catalogues_have_the_same_keys():
+    assert set(catalogue("nb")) == set(catalogue("en"))
+    for lang in ("nb", "en"):
+        for key, text in catalogue(lang).items():
+            assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", catalogue("en")[key])), key
+
+
+def test_every_message_the_templates_name_exists():
+    used = set()
+    for template in TEMPLATES.rglob("*.j2"):
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(["']([a-z_][a-z_.-]*[a-z_])["']\s*[,)]""", text))
+    assert used and used <= set(catalogue("nb"))
+
+
+# ---------------------------------------------------------------- the view model
+
+
+def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testmal_columns(run):
+    config, store, run_id = run
+    model = build_report(store, run_id, config)
+
+    assert len(model.rows) == 4 * 2 * 2
+    assert model.counts == {NOT_OK: 2, CONDITIONS: 1, "OK": 1}
+    chatbot = model.resource("demo-chatbot")
+    cell = chatbot.cell("skolen", "firefox")
+    assert cell.features["communication"].state == "yes"
+    assert cell.features["communication"].anchor == "c-demo-chatbot-communication"
+    assert cell.features["translation"].state == "no" and cell.features["translation"].anchor is None
+    assert cell.forbidden_links == 3
+    assert [h.host for h in cell.extra_hosts] == ["widget.intercom.io"]
+    assert cell.login == "not_needed" and cell.loads == "yes"
+    ordbok = model.resource("demo-ordbok")
+    assert ordbok.cell("kontoret", "chromium").broken_links == 1
+    assert ordbok.cell("skolen", "chromium").broken_links is None
+    assert ordbok.extra_hosts == []
+    assert (ordbok.verdict, [str(r) for r in ordbok.reasons]) == (CONDITIONS, ["does not load in firefox"])
+    assert ordbok.cell("skolen", "firefox").loads == "no"
+    assert [t for t in [Messages("nb").reason(r) for r in ordbok.reasons]] == ["lastes ikke i firefox"]
+
+
+def test_csv_has_a_bom_semicolons_the_norwegian_columns_and_letters_and_inert_formulas(run):
+    config, store, run_id = run
+    model = build_report(store, run_id, config)
+    text = to_csv(model, Messages("nb"))
+    path = config.base / "t.csv"
+    path.write_text(text, encoding="utf-8-sig", newline="")
+
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == headers(Messages("nb")) and len(rows[0]) == len(COLUMNS)
+    assert rows[0][COLUMNS.index("forbidden_links")] == "Forbudte lenker blokkert (YouTube, Facebook, nettsøk)"
+    chat = [r for r in rows[1:] if r[0] == "Demo-læremiddel med chat"]
+    assert len(chat) == 4
+    assert chat[0][COLUMNS.index("communication")] == "ja (ict/index.html#c-demo-chatbot-communication)"
+    assert chat[0][COLUMNS.index("forbidden_links")] == "lenker finnes: 3 (må blokkeres)"
+    assert chat[0][COLUMNS.index("verdict")] == "Ikke OK"
+    assert inert("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and inert("æøå") == "æøå"
+    english = list(csv.reader(io.StringIO(to_csv(model, Messages("en")))))
+    assert english[0][COLUMNS.index("loads")] == "Loads"
+
+
+def test_xlsx_has_a_frozen_header_filters_hyperlinks_and_never_formulas(run):
+    from openpyxl import load_workbook
+
+    config, store, run_id = run
+    model = build_report(store, run_id, config)
+    model.resources[0].name = "=1+2 ordbok"
+    path = write_xlsx(model, Messages("nb"), config.base / "t.xlsx")
+
+    sheet = load_workbook(path).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:U{1 + 16}"
+    assert [c.value for c in sheet[1]] == headers(Messages("nb"))
+    assert sheet["A2"].value == "=1+2 ordbok" and sheet["A2"].data_type == "s"
+    chat_row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "Demo-læremiddel med chat")
+    link = chat_row[COLUMNS.index("communication")]
+    assert link.value == "ja" and link.hyperlink.target == "ict/index.html#c-demo-chatbot-communication"
+
+
+def test_html_and_markdown_load_nothing_from_the_network(run):
+    config, store, run_id = run
+    model = build_report(store, run_id, config)
+    folder = config.base / "reports"
+    html = render_format(model, "html", Messages("nb"), folder / "test-template.html").read_text(encoding="utf-8")
+    ict = render_format(model, "ict", Messages("en"), folder / "ict").read_text(encoding="utf-8")
+    md = render_format(model, "md", Messages("nb"), folder / "test-template.md").read_text(encoding="utf-8")
+
+    for page in (html, ict):
+        assert "Content-Security-Policy" in page and "default-src 'none'" in page
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", page)
+    assert (folder / "ict" / "report.js").is_file() and (folder / "ict" / "report.css").is_file()
+    assert "Demo-læremiddel med chat" in md and "| Ikke OK |" in md
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def review(decision: str = "accepted", expires: dt.date | None = None, **subject) -> Review:
+    subject = subject or {"rule": "comm-intercom-messenger"}
+    return Review(resource="demo-chatbot", decision=decision, reason="Checked with the vendor", by="Kari",
+                  date=dt.date(2026, 11, 1), expires=expires, **subject)
+
+
+def test_an_accepted_finding_turns_not_ok_into_ok_with_conditions_and_shows_as_reviewed(run):
+    config, store, run_id = run
+    cells = [c for c in store.cells(run_id) if c.key.resource_id == "demo-chatbot"]
+    book = ReviewBook([review()], on=dt.date(2026, 11, 23))
+
+    assert resource_verdict(cells)[0] == NOT_OK
+    verdict, reasons = resource_verdict(cells, book)
+    assert verdict == CONDITIONS
+    assert reasons[-1].startswith("reviewed: communication: Comm Intercom Messenger")
+    model = build_report(store, run_id, config, reviews=[review()])
+    chatbot = model.resource("demo-chatbot")
+    assert chatbot.verdict == CONDITIONS
+    assert chatbot.cell("kontoret", "chromium").features["communication"].state == "reviewed"
+    assert next(f for f in chatbot.findings if f.rule == "comm-intercom-messenger").review == "accepted"
+
+
+def test_an_expired_acceptance_counts_as_open_again(run):
+    config, store, run_id = run
+    cells = [c for c in store.cells(run_id) if c.key.resource_id == "demo-chatbot"]
+    book = ReviewBook([review(expires=dt.date(2026, 11, 20))], on=dt.date(2026, 11, 23))
+    verdict, reasons = resource_verdict(cells, book)
+
+    assert verdict == NOT_OK
+    assert "the acceptance by Kari expired on 2026-11-20" in reasons[0]
+    still = resource_verdict(cells, ReviewBook([review(expires=dt.date(2026, 11, 23))], dt.date(2026, 11, 23)))
+    assert still[0] == CONDITIONS
+
+
+def test_a_confirmed_finding_or_host_stays_failing_and_is_listed_to_report(run):
+    config, store, run_id = run
+    decisions = [review("confirmed"), review("confirmed", host="widget.intercom.io")]
+    model = build_report(store, run_id, config, reviews=decisions)
+
+    assert model.resource("demo-chatbot").verdict == NOT_OK
+    assert [(i.kind, i.subject, i.recipient) for i in model.to_report] == [
+        ("rule", "Comm Intercom Messenger", "resource_group"), ("host", "widget.intercom.io", "resource_group")]
+    assert model.resource("demo-chatbot").extra_hosts[0].review == "confirmed"
+
+
+def test_finish_run_applies_the_configured_reviews_to_the_stored_verdicts(tmp_path):
+    (tmp_path / "decisions.yaml").write_text(
+        "reviews:\n  - resource: demo-chatbot\n    rule: comm-intercom-messenger\n    decision: accepted\n"
+        "    reason: off in exam mode\n    by: Kari\n    date: 2026-11-01\n", encoding="utf-8")
+    config = load_config(write_config(tmp_path, reviews="decisions.yaml"))
+    store = Store(config.database)
+    plan = prepare_run(config, store, "test-exam")
+    save_cells(store, plan.run_id)
+
+    summary = finish_run(plan, store)
+    assert summary.verdicts["demo-chatbot"][0] == CONDITIONS
+    assert store.verdicts(plan.run_id)["demo-chatbot"][0] == CONDITIONS
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("reviews:\n  - resource: demo-chatbot\n    rule: comm-x\n    decision: maybe\n    reason: abc\n    by: K\n"
+     "    date: 2026-11-01\n",
+     "reviews.yaml:4: reviews[0].decision: 'maybe' is not allowed (choose one of: accepted, confirmed)"),
+    ("reviews:\n  - resource: demo-chatbot\n    rule: comm-x\n    host: a.example.no\n    decision: accepted\n"
+     "    reason: abc\n    by: K\n    date: 2026-11-01\n", "reviews.yaml:2: reviews[0]: give exactly one of 'rule'"),
+    ("reviews:\n  - resource: demo-chatbot\n    rule: comm-x\n    decision: accepted\n    reason: abc\n    by: K\n"
+     "    date: 2026-11-01\n    expires: 2026-10-01\n", "reviews.yaml:2: reviews[0]: expires (2026-10-01) is before"),
+    ("reviews:\n  - resource: demo-chatbot\n    rule: comm-x\n    decision: accepted\n    reason: abc\n    by: K\n"
+     "    when: 2026-11-01\n", "reviews.yaml:7: reviews[0].when: unknown field"),
+    ("reviews:\n  - resource: demo-chatbot\n\trule: comm-x\n", "reviews.yaml:3: tab character; YAML needs spaces"),
+])
+def test_a_malformed_reviews_file_is_reported_with_file_and_line(tmp_path, text, problem):
+    path = tmp_path / "reviews.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReviewFileError) as caught:
+        load_reviews(path)
+    assert any(line.startswith(str(tmp_path / problem.split(":", 1)[0]) + ":" + problem.split(":", 1)[1])
+               for line in caught.value.problems), caught.value.problems
+
+
+def cli() -> FriendlyGroup:
+    group = FriendlyGroup(name="nettsjekk")
+    register(group)
+    return group
+
+
+def test_review_accept_appends_and_the_file_stays_valid_with_its_comments(tmp_path):
+    config = write_config(tmp_path)
+    reviews = tmp_path / "reviews.yaml"
+    reviews.write_text("# Decisions of the Agder resource group\nreviews:\n  # the chat, checked 2026-11-01\n"
+                       "  - resource: demo-chatbot\n    rule: comm-chat-launcher-text\n    decision: confirmed\n"
+                       "    reason: a real chat button\n    by: Ola\n    date: 2026-11-01\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli(), ["review", "accept", "demo-chatbot", "--rule", "comm-intercom-messenger",
+                                   "--reason", "Off in exam mode: «æøå»", "--by", "Kari Nordmann",
+                                   "--expires", "2027-06-30", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli(), ["review", "confirm", "demo-ordbok", "--host", "cdn.example.net",
+                                   "--reason", "Missing from the vendor file", "--by", "Ola", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+
+    text = reviews.read_text(encoding="utf-8")
+    assert text.startswith("# Decisions of the Agder resource group\nreviews:\n  # the chat, checked 2026-11-01\n")
+    entries = load_reviews(reviews)
+    assert [(e.subject, e.decision, e.expires) for e in entries] == [
+        ("comm-chat-launcher-text", "confirmed", None), ("comm-intercom-messenger", "accepted", dt.date(2027, 6, 30)),
+        ("cdn.example.net", "confirmed", None)]
+    assert entries[1].reason == "Off in exam mode: «æøå»" and entries[1].date == dt.date.today()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_review_accept_refuses_unknown_resources_and_rules_and_a_file_it_cannot_extend(tmp_path):
+    config = write_config(tmp_path)
+    runner = CliRunner()
+    base = ["--reason", "because", "--by", "Kari", "--config", str(config)]
+    result = runner.invoke(cli(), ["review", "accept", "demo-chatbt", "--rule", "comm-intercom-messenger", *base])
+    assert result.exit_code == 2 and "unknown resource id 'demo-chatbt'" in result.output
+    result = runner.invoke(cli(), ["review", "accept", "demo-chatbot", "--rule", "comm-intercom-mesenger", *base])
+    assert result.exit_code == 2 and "did you mean comm-intercom-messenger" in result.output
+
+    reviews = tmp_path / "reviews.yaml"
+    original = "reviews: []\nowner: Agder\n"
+    reviews.write_text(original, encoding="utf-8")
+    with pytest.raises(ReviewFileError):
+        append_review(reviews, review())
+    reviews.write_text("reviews: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot append"):
+        append_review(reviews, review())
+    assert reviews.read_text(encoding="utf-8") == "reviews: []\n"
+
+
+def test_report_command_writes_one_format_to_a_file(run):
+    config, store, run_id = run
+    target = config.base / "out" / "testmal.csv"
+    result = CliRunner().invoke(cli(), ["report", run_id, "--format", "csv", "-o", str(target),
+                                        "--config", str(config.source)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and "Demo-læremiddel" in target.read_text("utf-8-sig")
+    result = CliRunner().invoke(cli(), ["report", run_id, "--format", "ict", "--lang", "en",
+                                        "--config", str(config.source)])
+    assert result.exit_code == 0, result.output
+    index = config.output_dir / run_id / "reports" / "ict" / "index.html"
+    assert result.output.split() == ["ict", str(index)] and "Failure report for ICT" in index.read_text("utf-8")
