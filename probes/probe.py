@@ -181,7 +181,11 @@ class _ProbeRun:
         return True
 
     async def _best_effort_load(self) -> None:
-        for state, cap in (("load", self.options.timeout_s), ("networkidle", NETWORK_IDLE_CAP_S)):
+        """The load event, then a quiet network (skipped when the settle wait that follows is longer)."""
+        states = [("load", self.options.timeout_s)]
+        if not self.options.detect or self.options.settle_s < NETWORK_IDLE_CAP_S:
+            states.append(("networkidle", NETWORK_IDLE_CAP_S))
+        for state, cap in states:
             try:
                 await self.page.wait_for_load_state(state, timeout=self.cap_ms(cap))
             except PlaywrightTimeout:
