@@ -5,6 +5,6 @@ Used by the tests, ``nettsjekk demo`` and the benchmarks, so nothing ever touche
 """
 
 from .routes import Route
-from .server import FakeInternet
+from .server import FakeInternet, HandlerRequest
 
-__all__ = ["FakeInternet", "Route"]
+__all__ = ["FakeInternet", "HandlerRequest", "Route"]

@@ -9,8 +9,12 @@ A host folder may hold ``_routes.yaml``, a mapping of paths to route specs::
     /api:      {body: '{"ok": true}', content_type: application/json, headers: {X-Test: "1"}}
     /forever:  {hang: true}
     /stream:   {stream: true}
+    /guarded:  {file: page.html, when_user_agent: {pattern: '^(?!Mozilla/)', route: {status: 403}}}
 
 A ``sequence`` answers its items in turn (then repeats the last), for retry tests.
+``when_user_agent`` answers with its inner ``route`` when the request's ``User-Agent`` matches
+``pattern`` (a regular expression, searched), and with the outer route otherwise; the example
+serves a bot wall to every client that does not claim to be a browser.
 Paths may end in ``*`` to match a prefix. Tests set routes in code with ``FakeInternet.set_route``.
 """
 
@@ -20,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re
+
 import yaml
 
 ROUTE_KEYS = {"status", "redirect", "file", "body", "content_type", "headers", "delay_ms", "hang", "stream",
-              "sequence", "size_bytes"}
+              "sequence", "size_bytes", "when_user_agent"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Route:
     stream: bool = False
     size_bytes: int | None = None
     sequence: tuple[Route, ...] = ()
+    when_user_agent: tuple[re.Pattern[str], Route] | None = None
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any], where: str) -> Route:
@@ -55,7 +62,25 @@ class Route:
         values["sequence"] = tuple(
             cls.from_spec(item, f"{where}.sequence[{i}]") for i, item in enumerate(values.get("sequence") or ())
         )
+        if values.get("when_user_agent") is not None:
+            values["when_user_agent"] = cls._user_agent_branch(values["when_user_agent"], f"{where}.when_user_agent")
         return cls(**values)
+
+    @classmethod
+    def _user_agent_branch(cls, spec: Any, where: str) -> tuple[re.Pattern[str], Route]:
+        if not isinstance(spec, dict) or set(spec) != {"pattern", "route"}:
+            raise ValueError(f"{where}: expected a mapping with exactly 'pattern' and 'route'")
+        try:
+            pattern = re.compile(str(spec["pattern"]))
+        except re.error as exc:
+            raise ValueError(f"{where}.pattern: {spec['pattern']!r} is not a valid regular expression ({exc})") from None
+        return pattern, cls.from_spec(spec["route"], f"{where}.route")
+
+    def for_user_agent(self, user_agent: str) -> Route:
+        """The route that answers a client with this ``User-Agent``."""
+        if self.when_user_agent is not None and self.when_user_agent[0].search(user_agent):
+            return self.when_user_agent[1]
+        return self
 
 
 class RouteTable:

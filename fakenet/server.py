@@ -2,12 +2,18 @@
 
 ``FakeInternet(roots=[...]).start()`` listens on 127.0.0.1 (a free port). Browsers use it through
 Playwright's ``proxy`` option: plain http requests arrive in absolute form, https ones as ``CONNECT``
-tunnels that the rig terminates with a certificate from its own CA.
+tunnels that the rig terminates with a certificate from its own CA (a tunnel to port 80 carries plain
+http, as through Squid).
 
 What it answers for ``scheme://host/path``:
 
 * the file ``<root>/<host>/<path>`` (``index.html`` for folders), else 404 (the host's ``404.html``);
 * a route from ``<root>/<host>/_routes.yaml`` or ``set_route`` (status, redirect, delay, hang, ...);
+* a **handler** registered in Python with ``set_handler(host, path, handler)``: a callable that gets the
+  whole request (``HandlerRequest``: method, path, query, headers, cookies, form body) and returns the
+  ``Route`` to answer with, or None for what the host would answer otherwise. Handlers are how a test
+  gives a host logic that data cannot carry (a fake identity provider: ``fakenet.login_site``);
+  they run on the proxy's event loop, so they must be quick and must not block;
 * special paths: ``/__fakenet/status/<code>``, ``/__fakenet/delay/<ms>/<path>``, ``/__fakenet/hang``,
   ``/__fakenet/stream``, ``/__fakenet/loop/<n>`` (a redirect loop), ``/__fakenet/redirect/<code>?to=URL``;
 * 502 with ``X-Squid-Error: ERR_DNS_FAIL 0`` for a host no root has (Squid's own DNS-failure answer);
@@ -27,9 +33,11 @@ import mimetypes
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import yaml
 
@@ -62,6 +70,48 @@ class _Request:
     body: bytes = b""
 
 
+@dataclass(frozen=True)
+class HandlerRequest:
+    """What a handler sees of one request."""
+
+    method: str
+    scheme: str
+    host: str
+    target: str
+    """The path with its query string."""
+    headers: dict[str, str]
+    """Lower-case names."""
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        return self.target.split("?", 1)[0]
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.host}{self.target}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(self.headers.get("cookie", ""))
+        except CookieError:
+            return {}
+        return {name: morsel.value for name, morsel in jar.items()}
+
+    def form(self) -> dict[str, str]:
+        """An ``application/x-www-form-urlencoded`` body, decoded."""
+        return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+Handler = Callable[[HandlerRequest], "Route | None"]
+
+
 @dataclass
 class _Answer:
     status: int
@@ -89,6 +139,7 @@ class FakeInternet:
         self.host_latency_ms: dict[str, int] = {}
         self.blocked_hosts = {h.lower() for h in blocked_hosts}
         self.routes = RouteTable()
+        self.handlers: dict[tuple[str, str], Handler] = {}
         self.requests: list[LoggedRequest] = []
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="fakenet-")
         self._workdir = workdir or Path(self._tmp.name)
@@ -138,6 +189,18 @@ class FakeInternet:
     # -- behaviour set by tests -------------------------------------------------------------
     def set_route(self, host: str, path: str, route: Route) -> None:
         self.routes.set(host, path, route)
+
+    def set_handler(self, host: str, path: str, handler: Handler | None) -> None:
+        """Answer ``host``'s ``path`` (``/x*`` for a prefix) by calling ``handler``; None removes it.
+
+        The handler returns a ``Route`` (status, headers, body, redirect, file, ...) or None to let
+        the host answer as it would without the handler.
+        """
+        key = (host.lower(), path)
+        if handler is None:
+            self.handlers.pop(key, None)
+        else:
+            self.handlers[key] = handler
 
     def block_host(self, host: str) -> None:
         self.blocked_hosts.add(host.lower())
@@ -200,12 +263,13 @@ class FakeInternet:
             return
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
-        _, host_config = self._host(host)
-        mode = host_config.get("tls", "valid")
-        await writer.start_tls(self.ca.server_context(host, mode if mode in BROKEN_TLS_MODES else "valid"))
+        scheme = "http" if request.target.rsplit(":", 1)[-1] == "80" else "https"
+        if scheme == "https":  # a tunnel to port 80 carries plain HTTP, as through Squid
+            mode = self._host(host)[1].get("tls", "valid")
+            await writer.start_tls(self.ca.server_context(host, mode if mode in BROKEN_TLS_MODES else "valid"))
         while True:
             inner = await _read_request(reader)
-            if inner is None or not await self._answer(inner, "https", host, inner.target, reader, writer):
+            if inner is None or not await self._answer(inner, scheme, host, inner.target, reader, writer):
                 return
 
     async def _answer(self, request: _Request, scheme: str, host: str, path: str,
@@ -219,7 +283,9 @@ class FakeInternet:
             await _websocket(request, reader, writer)
             return False
         if answer is None:
-            answer = await self._resolve(host, path, request.method)
+            answer = await self._handled(request, scheme, host, path)
+        if answer is None:
+            answer = await self._resolve(host, path, request.method, request.headers.get("user-agent", ""))
         self._log(scheme, host, request.method, path, answer.status)
         if answer.hang:
             await reader.read()  # hold the connection until the client gives up
@@ -256,13 +322,25 @@ class FakeInternet:
             self._host_cache[host] = (folder, config)
         return self._host_cache[host]
 
-    async def _resolve(self, host: str, path: str, method: str) -> _Answer:
+    async def _resolve(self, host: str, path: str, method: str, user_agent: str = "") -> _Answer:
         if path.startswith(SPECIAL_PREFIX):
-            return await self._special(host, path[len(SPECIAL_PREFIX):], method)
+            return await self._special(host, path[len(SPECIAL_PREFIX):], method, user_agent)
         route = self.routes.match(host, path)
         if route is not None:
-            return await self._from_route(host, path, route)
+            return await self._from_route(host, path, route.for_user_agent(user_agent))
         return self._from_file(host, path)
+
+    async def _handled(self, request: _Request, scheme: str, host: str, path: str) -> _Answer | None:
+        """The answer of a handler registered for ``host`` and ``path``, or None."""
+        bare = path.split("?", 1)[0]
+        handler = self.handlers.get((host, bare))
+        if handler is None:
+            prefixes = [p for h, p in self.handlers if h == host and p.endswith("*") and bare.startswith(p[:-1])]
+            handler = self.handlers[(host, max(prefixes, key=len))] if prefixes else None
+        if handler is None:
+            return None
+        route = handler(HandlerRequest(request.method, scheme, host, path, dict(request.headers), request.body))
+        return None if route is None else await self._from_route(host, bare, route)
 
     async def _from_route(self, host: str, path: str, route: Route) -> _Answer:
         if route.delay_ms:
@@ -308,7 +386,7 @@ class FakeInternet:
         body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"
         return _Answer(404, {"Content-Type": "text/html; charset=utf-8"}, body)
 
-    async def _special(self, host: str, rest: str, method: str) -> _Answer:
+    async def _special(self, host: str, rest: str, method: str, user_agent: str = "") -> _Answer:
         parts = urlsplit(rest)
         kind, _, arg = parts.path.partition("/")
         if kind == "status" and arg.isdigit():
@@ -317,7 +395,7 @@ class FakeInternet:
         if kind == "delay":
             ms, _, inner = arg.partition("/")
             await asyncio.sleep(int(ms) / 1000)
-            return await self._resolve(host, "/" + inner + (f"?{parts.query}" if parts.query else ""), method)
+            return await self._resolve(host, "/" + inner + (f"?{parts.query}" if parts.query else ""), method, user_agent)
         if kind == "hang":
             return _Answer(0, {}, hang=True)
         if kind == "stream":

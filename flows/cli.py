@@ -257,9 +257,11 @@ def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported la
 
 def _register_command_modules() -> None:
     from nettsjekk.flows.cli_allowlist import register as register_allowlist
+    from nettsjekk.flows.cli_links import register as register_links
     from nettsjekk.flows.cli_report import register as register_report
 
     register_allowlist(cli)
+    register_links(cli)
     register_report(cli)
 
 

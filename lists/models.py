@@ -216,6 +216,7 @@ class Resource(StrictModel):
     confirmed: bool = Field(default=False, validate_default=True, description="Does the source confirm it?")
     include: Regexes = Field(default_factory=_no_items, description="Link-crawl scope: URLs to follow.")
     exclude: Regexes = Field(default_factory=_no_items, description="Link-crawl scope: URLs to skip.")
+    obey_robots: bool = Field(default=True, description="Link crawl: obey robots.txt (false only with the owner's consent).")
 
     @field_validator("list", "county", mode="before")
     @classmethod

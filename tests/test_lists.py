@@ -92,7 +92,7 @@ LIST_CASES = [
         """,
         [
             "lists/bad.yaml:9: resources[0].colour: unknown field (allowed: id, name, url, list, county, subjects, "
-            "vendor, login, extra_urls, notes, source, confirmed, include, exclude)"
+            "vendor, login, extra_urls, notes, source, confirmed, include, exclude, obey_robots)"
         ],
         id="unknown-field",
     ),

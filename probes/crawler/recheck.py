@@ -1,0 +1,156 @@
+"""Browser recheck: a link may be reported broken for a bot-ish reason only after a real browser
+opened it too (a fresh context of the ``Browsers`` seam, through the same proxy).
+
+Rechecked are every ``bot_blocked`` link and ``broken`` links whose status can hide a bot wall
+(``recheck_broken_statuses`` in policy.yaml). A challenge page is watched for ``challenge_wait_s``
+seconds, long enough for a non-interactive challenge to pass itself and reload the real page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from nettsjekk.probes.classify import reason_for_any, reason_for_status
+from nettsjekk.probes.errors import EngineUnavailable
+
+from .botwall import Wall, detect_wall
+from .policy import policy
+from .results import LinkReport, LinkResult, Recheck
+from .scope import host_of
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page, Response
+
+    from nettsjekk.probes.browsers import Browsers
+
+POLL_S = 0.5
+
+
+def needs_recheck(link: LinkResult) -> bool:
+    """Every bot wall, and broken links whose status may be one in disguise."""
+    if link.recheck is not None:
+        return False
+    return link.status == "bot_blocked" or (
+        link.status == "broken" and link.http_status in policy().recheck_broken_statuses)
+
+
+async def recheck_report(report: LinkReport, browsers: Browsers, *, engine: str = "chromium",
+                         proxy: str | None = None, timeout_s: float = 20.0, challenge_wait_s: float = 8.0,
+                         concurrency: int = 2) -> LinkReport:
+    """``report`` with every link that needs it rechecked in ``engine`` and its status settled."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def settle(link: LinkResult) -> LinkResult:
+        if not needs_recheck(link):
+            return link
+        async with gate:
+            seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s)
+        return apply_recheck(link, seen)
+
+    return report.with_links(list(await asyncio.gather(*(settle(link) for link in report.links))))
+
+
+async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", proxy: str | None = None,
+                             trust_ca: tuple[Path, ...] = (), timeout_s: float = 20.0) -> LinkReport:
+    """``recheck_report`` with a Playwright and browsers of its own (for the CLI)."""
+    if not any(needs_recheck(link) for link in report.links):
+        return report
+    from playwright.async_api import async_playwright
+
+    from nettsjekk.probes.browsers import Browsers, BrowserSettings
+
+    async with async_playwright() as playwright:
+        browsers = Browsers(playwright, BrowserSettings(trust_ca=trust_ca))
+        try:
+            return await recheck_report(report, browsers, engine=engine, proxy=proxy, timeout_s=timeout_s)
+        finally:
+            await browsers.close()
+
+
+async def recheck_url(browsers: Browsers, url: str, engine: str, proxy: str | None,
+                      timeout_s: float = 20.0, challenge_wait_s: float = 8.0) -> Recheck:
+    """What ``engine`` sees at ``url``: passed, failed (with the reason) or challenged."""
+    try:
+        context = await browsers.new_context(engine, proxy=proxy, timeout_ms=int(timeout_s * 1000))
+    except EngineUnavailable as exc:
+        return Recheck(browser=engine, outcome="unavailable", detail=str(exc))
+    try:
+        return await _visit(await context.new_page(), url, engine, timeout_s, challenge_wait_s)
+    finally:
+        try:
+            await context.close()
+        except PlaywrightError:
+            pass
+
+
+async def _visit(page: Page, url: str, engine: str, timeout_s: float, challenge_wait_s: float) -> Recheck:
+    documents: list[Response] = []
+
+    def remember(response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
+            documents.append(response)
+
+    page.on("response", remember)
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        return Recheck(browser=engine, outcome="failed", reason="timeout", detail=f"no page within {timeout_s:g} s")
+    except PlaywrightError as exc:
+        reason, text = reason_for_any([str(exc)]) or ("unknown", str(exc))
+        return Recheck(browser=engine, outcome="failed", reason=reason, detail=text.splitlines()[0][:300])
+    if response is None:
+        return Recheck(browser=engine, outcome="passed", detail="no document response (same-document navigation)")
+    return await _watch(page, response, documents, engine, challenge_wait_s)
+
+
+async def _watch(page: Page, response: Response, documents: list[Response], engine: str, wait_s: float) -> Recheck:
+    """Read the answer; while it is a challenge, give it ``wait_s`` seconds to pass by itself."""
+    deadline = time.monotonic() + wait_s
+    wall = await _wall(page, response)
+    while wall is not None and time.monotonic() < deadline:
+        await asyncio.sleep(POLL_S)
+        response = documents[-1] if documents else response
+        wall = await _wall(page, response)
+    headers = await response.all_headers()
+    if wall is not None:
+        return Recheck(browser=engine, outcome="challenged", http_status=response.status, reason=wall.provider,
+                       detail=wall.evidence)
+    diagnosis = reason_for_status(response.status, headers)
+    if diagnosis is not None:
+        return Recheck(browser=engine, outcome="failed", http_status=response.status, reason=diagnosis.reason,
+                       detail=diagnosis.detail)
+    return Recheck(browser=engine, outcome="passed", http_status=response.status)
+
+
+async def _wall(page: Page, response: Response) -> Wall | None:
+    try:
+        body = await page.content()
+        headers = await response.all_headers()
+    except PlaywrightError:
+        return None
+    return detect_wall(response.status, headers, body, host_of(response.url), headers.get("set-cookie", "").split("\n"))
+
+
+def apply_recheck(link: LinkResult, seen: Recheck) -> LinkResult:
+    """The link's final status given what the browser saw; the browser's view is kept on the link.
+
+    A failed recheck confirms a break (or a timeout); a passed or challenged one means the crawler
+    met a bot wall, never a broken link; an unavailable browser changes nothing.
+    """
+    update: dict = {"recheck": seen}
+    if seen.outcome == "failed":
+        update["status"] = "timeout" if seen.reason == "timeout" else "broken"
+        if link.status == "bot_blocked":
+            update |= {"reason": seen.reason, "detail": f"a real browser failed as well: {seen.detail}"}
+    elif seen.outcome == "passed" and link.status == "broken":
+        update |= {"status": "bot_blocked", "reason": "browser_only",
+                   "detail": f"{link.detail}; a real browser loaded it (HTTP {seen.http_status})"}
+    elif seen.outcome == "challenged" and link.status == "broken":
+        update |= {"status": "bot_blocked", "reason": seen.reason, "detail": seen.detail}
+    return link.model_copy(update=update)
