@@ -76,6 +76,22 @@ def render_reports(plan: Plan, store: Store, service: ProbeService) -> dict[str,
     return {name: str(path) for name, path in written.items()}
 
 
+def _check_logins(plan: Plan, store: Store, service: ProbeService, logger) -> set:  # noqa: ANN001
+    """Check the saved login sessions first: cells of a rejected session become ``login_expired``
+    without being probed; the user is told which ``nettsjekk login`` to run."""
+    from .logins import check_sessions, mark_expired
+
+    checks = check_sessions(plan.config, plan.catalog, plan.pending, service)
+    plan.logins = [check.to_dict() for check in checks]
+    for check in checks:
+        (logger.info if check.state == "ok" else logger.warning)("login: %s", check.message())
+    done = mark_expired(plan.run_id, store, plan.pending, checks)
+    for spec, outcome in done:
+        for listener in list(progress_listeners):
+            listener(spec, outcome)
+    return {spec.key for spec, _ in done}
+
+
 @flow(name="verify-checkpoint")
 def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None = None,
                       locations: list[str] | None = None, browsers: list[str] | None = None,
@@ -90,8 +106,9 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         listener(plan)
     service = ProbeService(plan.browser_settings)
     _RUNTIMES[plan.run_id] = _Runtime(plan, store, service, threading.Semaphore(config.settings.concurrency))
-    here = [spec for spec in plan.pending if spec.location.kind != "pool"]
     try:
+        not_probed = _check_logins(plan, store, service, logger)
+        here = [spec for spec in plan.pending if spec.location.kind != "pool" and spec.key not in not_probed]
         futures = [probe_cell.submit(plan.run_id, spec) for spec in here]
         for specs in _pool_cells(plan).values():
             dispatch_pool_location(config, store, plan.run_id, specs[0].location, specs)

@@ -127,7 +127,7 @@ CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay
 @click.option("--resume", metavar="RUN_ID", help="Continue an interrupted run without re-probing finished cells.")
 def verify(checkpoint: str, config_path: str, list_name: str | None, locations: tuple[str, ...],
            engines: tuple[str, ...], resume: str | None) -> None:
-    """Run a checkpoint now: every resource x browser x location; exit 1 when a resource is not OK.
+    """Run a checkpoint now: every resource x browser x location; exit 1 when a resource is not OK or not tested.
 
     \b
     Example:
@@ -139,7 +139,7 @@ def verify(checkpoint: str, config_path: str, list_name: str | None, locations: 
 
     summary = run_checkpoint(Path(config_path), checkpoint, list_name, list(locations) or None,
                              list(engines) or None, resume)
-    sys.exit(EXIT_FAILED if any(v == "not OK" for v, _ in summary.verdicts.values()) else EXIT_OK)
+    sys.exit(EXIT_FAILED if any(v in ("not OK", "not tested") for v, _ in summary.verdicts.values()) else EXIT_OK)
 
 
 @cli.command()
@@ -258,10 +258,12 @@ def format_probe_text(result) -> str:  # noqa: ANN001 - ProbeResult, imported la
 def _register_command_modules() -> None:
     from nettsjekk.flows.cli_allowlist import register as register_allowlist
     from nettsjekk.flows.cli_links import register as register_links
+    from nettsjekk.flows.cli_login import register as register_login
     from nettsjekk.flows.cli_report import register as register_report
 
     register_allowlist(cli)
     register_links(cli)
+    register_login(cli)
     register_report(cli)
 
 

@@ -51,9 +51,15 @@ def register(cli: click.Group) -> None:
               help="List file or folder to find RESOURCE_ID in (default: the bundled lists).")
 @click.option("--vendors", "vendor_dir", type=click.Path(exists=True, file_okay=False),
               help="Vendor whitelist folder (default: the bundled one).")
+@click.option("--session/--no-session", "use_session", default=True, show_default=True,
+              help="For a RESOURCE_ID: send the cookies of its saved login session (nettsjekk login), so the "
+                   "pages behind the login are crawled.")
+@click.option("--state-dir", type=click.Path(file_okay=False),
+              help="State folder of the saved sessions (default: $NETTSJEKK_STATE_DIR or ~/.local/state/nettsjekk).")
 def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: tuple[str, ...],
           contact: str | None, fmt: str, engine: str, recheck: bool, ignore_robots: bool, timeout_s: float,
-          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None) -> None:
+          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None, use_session: bool,
+          state_dir: str | None) -> None:
     """Find broken links in a resource; exit 0 when none are broken, 1 when some are, 2 on bad input.
 
     TARGET is a URL (its whole site is crawled) or the id of a resource on a list (its site and
@@ -71,6 +77,8 @@ def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: 
                "budget_s": budget_s}
     if ignore_robots:
         options["obey_robots"] = False
+    if use_session and "://" not in target:
+        options["cookies"] = saved_cookies(target, engine, state_dir)
     job = build_job(target, require_contact(contact), list_paths, vendor_dir, options)
     report = crawl(job)
     if recheck:
@@ -90,6 +98,19 @@ def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir
 
     catalog = load_catalog(list_paths or None, vendor_dir)
     return job_for_resource(catalog, catalog.resource(target), contact, **options)
+
+
+def saved_cookies(resource_id: str, engine: str, state_dir: str | None) -> list[dict]:
+    """The cookies of the resource's saved login session (``engine``'s or another engine's); says on
+    stderr which session is used, never its contents."""
+    from nettsjekk.probes.sessions import SessionStore
+
+    session = SessionStore(state_dir).find(resource_id, engine)
+    if session is None:
+        return []
+    click.echo(f"{resource_id}: crawling with the saved login session ({session.engine}, saved "
+               f"{session.saved_at_text})", err=True)
+    return [dict(c) for c in session.storage_state.get("cookies", [])]
 
 
 def require_contact(contact: str | None) -> str:

@@ -19,6 +19,7 @@ Relative paths are relative to the configuration file's folder.
     database: results/nettsjekk.db
     tester: Kari Nordmann
     reviews: reviews.yaml      # review decisions (see README: Reports)
+    state_dir: ~/.local/state/nettsjekk   # saved login sessions (see README: Licensed resources)
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class Settings(Strict):
     tester: str = ""
     baseline: str | None = None
     reviews: str = "reviews.yaml"
+    state_dir: str | None = None
+    """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
 
     @model_validator(mode="after")
     def _unique_locations(self) -> Settings:
@@ -141,6 +144,13 @@ class Config:
     def reviews_path(self) -> Path:
         """The review decisions file (``reviews:``, default ``reviews.yaml`` next to this file)."""
         return self.path(self.settings.reviews)
+
+    @property
+    def state_dir(self) -> Path:
+        """Where login sessions are kept (``state_dir:``, else the default of ``probes.sessions``)."""
+        from nettsjekk.probes.sessions import state_dir
+
+        return state_dir(self.path(self.settings.state_dir) if self.settings.state_dir else None)
 
     def location(self, name: str) -> Location:
         for location in self.settings.locations:

@@ -15,9 +15,10 @@ from nettsjekk.lists.catalog import Catalog
 from nettsjekk.lists.models import Resource
 from nettsjekk.probes.domains import registered_domain
 from nettsjekk.probes.probe import ProbeOptions
-from nettsjekk.probes.results import ProbeResult
+from nettsjekk.probes.results import LOGIN_ERRORS, ProbeResult
 from nettsjekk.probes.rulebook import LoadedRule
 from nettsjekk.probes.service import ProbeService
+from nettsjekk.probes.sessions import SessionStore
 
 from .config import Config, Location
 from .flake import CellOutcome, run_with_retries
@@ -36,6 +37,8 @@ class CellSpec:
     location: Location
     extra_urls: tuple[str, ...] = ()
     own_domains: tuple[str, ...] = ()
+    login_hosts: tuple[str, ...] = ()
+    """Identity-provider and sign-in hosts of every vendor in the catalog (empty: the bundled ones)."""
 
     @property
     def key(self) -> CellKey:
@@ -46,12 +49,13 @@ def build_cells(catalog: Catalog, resources: list[Resource], engines: list[str],
                 locations: list[Location]) -> list[CellSpec]:
     """Cells in a stable order: resource, then location, then engine."""
     cells = []
+    login_hosts = tuple(sorted({h for vendor in catalog.vendors.values() for h in vendor.login_hosts}))
     for resource in resources:
         own = tuple(sorted(_vendor_domains(catalog, resource)))
         for location in locations:
             for engine in engines:
                 cells.append(CellSpec(resource.id, str(resource.url), engine, location,
-                                      tuple(str(u) for u in resource.extra_urls), own))
+                                      tuple(str(u) for u in resource.extra_urls), own, login_hosts))
     return cells
 
 
@@ -62,12 +66,15 @@ def _vendor_domains(catalog: Catalog, resource: Resource) -> set[str]:
 
 
 def probe_options(config: Config, spec: CellSpec, rules: tuple[LoadedRule, ...], evidence_dir: Path) -> ProbeOptions:
+    """The cell's probe settings; a saved login session of the resource (``nettsjekk login``) is used."""
     s = config.settings
     return ProbeOptions(timeout_s=s.timeout_s, proxy=spec.location.proxy, location=spec.location.name,
                         rules=rules, settle_s=s.settle_s, subpage_settle_s=s.subpage_settle_s,
                         max_subpages=s.max_subpages, extra_urls=spec.extra_urls, own_domains=spec.own_domains,
                         evidence_dir=evidence_dir / spec.resource_id,
-                        screenshot=evidence_dir / spec.resource_id / f"{spec.engine}-{spec.location.name}.png")
+                        screenshot=evidence_dir / spec.resource_id / f"{spec.engine}-{spec.location.name}.png",
+                        session=SessionStore(config.state_dir).find(spec.resource_id, spec.engine),
+                        login_hosts=spec.login_hosts or None)
 
 
 def proxy_reachable(proxy: str | None) -> bool:
@@ -92,8 +99,13 @@ def run_cell(service: ProbeService, store: Store, run_id: str, spec: CellSpec, c
         outcome = _unreachable(spec)
     else:
         kwargs = {"sleep": sleep} if sleep else {}
-        outcome = run_with_retries(lambda: service.probe(spec.url, spec.engine, options), config.settings.retries,
-                                   **kwargs)
+        first = service.probe(spec.url, spec.engine, options)
+        if first.error in LOGIN_ERRORS:  # a login wall: no retry gets past it
+            outcome = CellOutcome("failing", 1, first, [f"{first.error}: {first.error_detail}"])
+        else:
+            attempts = iter([first])
+            outcome = run_with_retries(lambda: next(attempts, None) or service.probe(spec.url, spec.engine, options),
+                                       config.settings.retries, **kwargs)
         if outcome.status == "failing" and not proxy_reachable(spec.location.proxy):
             outcome.status = "location_unreachable"
     store.save_cell(run_id, spec.key, outcome.status, outcome.attempts, outcome.result)

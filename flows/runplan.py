@@ -40,6 +40,8 @@ class Plan:
     resumed: bool = False
     reviews: list[Review] = field(default_factory=list)
     """The decisions in the configured ``reviews.yaml``, validated before probing starts."""
+    logins: list[dict] = field(default_factory=list)
+    """The login sessions checked before probing (``flows.logins.SessionCheck.to_dict``)."""
 
     @property
     def browser_settings(self) -> BrowserSettings:
@@ -58,12 +60,14 @@ class Summary:
     run_dir: Path
     failures: list[dict] = field(default_factory=list)
     reports: dict[str, str] = field(default_factory=dict)
+    logins: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
-                "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports}
+                "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
+                "logins": self.logins}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -131,7 +135,7 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                                                if f.severity != "info"}))}
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
-                      plan.run_dir, failures)
+                      plan.run_dir, failures, logins=plan.logins)
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

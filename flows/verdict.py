@@ -1,4 +1,4 @@
-"""The per-resource verdict a county signs off: ``OK``, ``OK with conditions`` or ``not OK``.
+"""The per-resource verdict a county signs off: ``OK``, ``OK with conditions``, ``not OK`` or ``not tested``.
 
 * **not OK**: the resource loads nowhere; or it shows a forbidden feature (a ``block`` finding:
   translation, communication, web search, AI) anywhere.
@@ -7,7 +7,14 @@
   YouTube, a share button), or has findings a person reviewed and accepted.
 * **OK**: it loads everywhere it was tested and nothing was found.
 
-Cells whose location could not be reached say nothing about the resource and are left out.
+* **not tested**: nothing could be said about the resource: no location could be reached, or it met
+  a login wall everywhere it was tried (``login_required``: no saved session; ``login_expired``: the
+  saved one was not accepted). The reason names the ``nettsjekk login`` to run. A run with such a
+  resource is not a sign-off.
+
+Cells whose location could not be reached say nothing about the resource and are left out; cells
+stopped by a login wall say nothing about loading either: where the resource loads in other cells,
+they are one condition ("not tested in ...: login needed"), not a failure of that browser or location.
 
 Review decisions (``reviews.yaml``, see :mod:`nettsjekk.flows.reports.reviews`) change how a
 finding counts, by its rule:
@@ -30,15 +37,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from nettsjekk.probes.results import LOGIN_ERRORS
+
 from .store import StoredCell
 
 if TYPE_CHECKING:
     from .reports.reviews import ReviewBook, ReviewState
 
-OK, CONDITIONS, NOT_OK = "OK", "OK with conditions", "not OK"
+OK, CONDITIONS, NOT_OK, NOT_TESTED = "OK", "OK with conditions", "not OK", "not tested"
 
 REASONS = {
     "not_tested": "not tested: no location could be reached",
+    "login_needed": "not tested: {errors}; log in with 'nettsjekk login {resource}'",
+    "login_cells": "not tested in {cells}: {errors}; log in with 'nettsjekk login {resource}'",
     "loads_nowhere": "does not load anywhere ({errors})",
     "finding": "{category}: {name} ({page})",
     "finding_review": "review {category}: {name} ({page})",
@@ -87,16 +98,27 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
     """The verdict with structured reasons (see the module docstring for how reviews count)."""
     cells = [c for c in cells if c.status != "location_unreachable"]
     if not cells:
-        return Assessment(CONDITIONS, [Reason("not_tested")])
+        return Assessment(NOT_TESTED, [Reason("not_tested")])
     blocking, conditions = _finding_reasons(cells, reviews)
-    loading = [c for c in cells if c.status in ("ok", "flaky")]
+    walled = [c for c in cells if c.status == "failing" and c.result.error in LOGIN_ERRORS]
+    tested = [c for c in cells if c not in walled]
+    loading = [c for c in tested if c.status in ("ok", "flaky")]
+    if not tested:
+        return Assessment(NOT_TESTED, [_login_reason("login_needed", walled)])
     if not loading:
-        errors = ", ".join(sorted({c.result.error or "?" for c in cells}))
+        errors = ", ".join(sorted({c.result.error or "?" for c in tested}))
         return Assessment(NOT_OK, [Reason("loads_nowhere", {"errors": errors}), *blocking])
     if blocking:
         return Assessment(NOT_OK, blocking + conditions)
-    conditions = _load_conditions(cells) + conditions
+    conditions = _load_conditions(tested) + ([_login_reason("login_cells", walled)] if walled else []) + conditions
     return Assessment(CONDITIONS, conditions) if conditions else Assessment(OK, [])
+
+
+def _login_reason(key: str, walled: list[StoredCell]) -> Reason:
+    """Why cells stopped at a login wall say nothing, and the command that gets them past it."""
+    errors = ", ".join(sorted({c.result.error or "?" for c in walled}))
+    cells = ", ".join(sorted({f"{c.key.engine}@{c.key.location}" for c in walled}))
+    return Reason(key, {"errors": errors, "cells": cells, "resource": walled[0].key.resource_id})
 
 
 def location_specific(cells: Iterable[StoredCell]) -> list[str]:

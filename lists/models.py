@@ -26,6 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from nettsjekk.probes.domains import is_ip_address, normalize_hostname, public_suffix
 from nettsjekk.probes.errors import InvalidHostname
+from nettsjekk.probes.recipes import LoginRecipe
 
 ListName = Literal["national", "local"]
 Login = Literal["none", "feide", "other"]
@@ -157,6 +158,15 @@ def host_matches(pattern: str, host: str) -> bool:
     if pattern.startswith("*."):
         return host.endswith(pattern[1:])
     return host == pattern
+
+
+def _covers(pattern: str, host: str) -> bool:
+    """True when the ``domains`` entry ``pattern`` covers ``host`` (a host or a wildcard)."""
+    if pattern == host:
+        return True
+    if host.startswith("*."):
+        return pattern.startswith("*.") and host_matches(pattern, host[2:])
+    return host_matches(pattern, host)
 
 
 def _risk(host: str) -> str:
@@ -390,6 +400,11 @@ class Vendor(StrictModel):
     domains: list[DomainEntry] = Field(min_length=1, description="Hosts to open.")
     blocked_hosts: list[DomainEntry] = Field(default_factory=_no_items, description="Hosts that must stay blocked.")
     notes: str = ""
+    login_hosts: list[HostPattern] = Field(
+        default_factory=_no_items,
+        description="Hosts of the login pages its resources send pupils to (identity provider, own sign-in); "
+                    "each must also be under domains, so the exam network lets pupils log in.")
+    login_recipe: LoginRecipe | None = Field(default=None, description="A scripted login (see probes/recipes.py).")
 
     @field_validator("domains")
     @classmethod
@@ -417,6 +432,20 @@ class Vendor(StrictModel):
         if found:
             _raise_at(found)
         return blocked
+
+    @field_validator("login_hosts")
+    @classmethod
+    def _login_hosts_declared(cls, login_hosts: list[str], info: ValidationInfo) -> list[str]:
+        domains = [entry.host for entry in info.data.get("domains") or [] if entry.allows]
+        if "domains" not in info.data:
+            return login_hosts  # domains itself is invalid and reported
+        found = [((index,), f"{host!r} is not under domains (a login host must be reachable in the exam network); "
+                           "add it there", host)
+                 for index, host in enumerate(login_hosts)
+                 if not any(_covers(pattern, host) for pattern in domains)]
+        if found:
+            _raise_at(found)
+        return login_hosts
 
     def allowed_hosts(self) -> list[str]:
         """Hosts and wildcards to open, doubtful entries left out."""

@@ -138,8 +138,12 @@ class Browsers:
                 self._browsers[name] = await self._launch(self.engine(name))
             return self._browsers[name]
 
-    async def new_context(self, name: str, proxy: str | None = None, timeout_ms: int = 30_000) -> BrowserContext:
-        """A fresh context: own cookies and cache, downloads off, service workers blocked."""
+    async def new_context(self, name: str, proxy: str | None = None, timeout_ms: int = 30_000,
+                          storage_state: dict | None = None) -> BrowserContext:
+        """A fresh context: own cookies and cache, downloads off, service workers blocked.
+
+        ``storage_state`` (a saved login session, see ``probes.sessions``) starts it logged in.
+        """
         browser = await self.browser(name)
         options: dict = {
             "locale": self.settings.locale,
@@ -151,6 +155,8 @@ class Browsers:
         }
         if proxy:
             options["proxy"] = {"server": proxy}
+        if storage_state is not None:
+            options["storage_state"] = storage_state
         if self.settings.trust_ca and name == "webkit":
             options["ignore_https_errors"] = True  # WebKit has no per-run trust store; documented in README
         context = await browser.new_context(**options)

@@ -2,7 +2,7 @@
 
 Listeners sit on the context, so popups and iframes are covered; WebSockets and workers are
 picked up per page as pages appear. ``data:``, ``blob:`` and ``about:`` URLs carry no host and
-are left out.
+are left out. Recorded URLs never carry login codes, tokens or session ids (``probes.redact``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .domains import registered_domain
+from .redact import redact_url
 from .results import RequestRecord
 
 if TYPE_CHECKING:
@@ -82,5 +83,6 @@ class NetworkRecorder:
         for key in self._order[since:]:
             raw = self._records[key]
             host = (urlsplit(raw["url"]).hostname or "").lower()
-            out.append(RequestRecord(host=host, domain=registered_domain(host), **raw))
+            safe = {**raw, "url": redact_url(raw["url"]), "page": redact_url(raw["page"])}  # no login codes or tokens
+            out.append(RequestRecord(host=host, domain=registered_domain(host), **safe))
         return out

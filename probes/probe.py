@@ -30,8 +30,10 @@ from .classify import diagnose_proxy, reason_for_any, reason_for_status
 from .detection import PageDetection, detect_page
 from .domains import registered_domain
 from .guards import PageGuard
+from .login import LoginWall, bundled_login_hosts, find_login_wall, wall_for_status
 from .network import NetworkRecorder
-from .results import PageVisit, ProbeResult
+from .redact import redact_text, redact_url, scrub
+from .results import LoginInfo, PageVisit, ProbeResult
 from .rulebook import LoadedRule, default_rules
 from .settle import settle
 from .subpages import pick_subpages
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext
 
     from .browsers import Browsers
+    from .sessions import Session
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 5.0
@@ -49,6 +52,8 @@ SCRIPT_CHECK_S = 8.0
 TITLE_CAP_S = 2.0
 SCREENSHOT_CAP_S = 10.0
 MAX_SELF_NAVIGATIONS = 8
+LOGIN_CHECK_S = 10.0
+LOGIN_CONFIRM_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class ProbeOptions:
     for late widgets before the detectors read it (``subpage_settle_s`` for the other pages);
     ``budget_s`` bounds the whole probe (default: enough for every stage and sub-page).
     ``rules=None`` means the bundled rules; ``detect=False`` only loads the page.
+    ``session`` (a saved login, ``probes.sessions``) starts the context logged in; ``login_hosts``
+    are the host patterns of identity providers and sign-in pages (None: those of the bundled
+    vendor files). A probe that ends on a login page reports ``login_required`` (no session) or
+    ``login_expired`` (the session was not accepted), never ``ok``.
     """
 
     timeout_s: float = 30.0
@@ -74,6 +83,8 @@ class ProbeOptions:
     own_domains: tuple[str, ...] = ()
     evidence_dir: Path | None = None
     budget_s: float | None = None
+    session: Session | None = None
+    login_hosts: tuple[str, ...] | None = None
 
     @property
     def total_budget_s(self) -> float:
@@ -136,12 +147,15 @@ class _ProbeRun:
     async def _open_context(self) -> BrowserContext:
         """A fresh context; a browser that died since the last probe is relaunched once."""
         timeout_ms = int(self.options.timeout_s * 1000)
+        state = self.options.session.storage_state if self.options.session else None
         try:
-            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms)
+            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms,
+                                                      storage_state=state)
         except PlaywrightError as exc:
             log.warning("%s could not open a context (%s); relaunching it", self.engine, str(exc).splitlines()[0])
             await self.browsers.forget(self.engine)
-            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms)
+            context = await self.browsers.new_context(self.engine, proxy=self.options.proxy, timeout_ms=timeout_ms,
+                                                      storage_state=state)
         self.result.browser_version = context.browser.version if context.browser else ""
         return context
 
@@ -151,8 +165,9 @@ class _ProbeRun:
         await self._best_effort_load()
         if not await self._responsive("script"):
             return
+        walled = await self._login_wall()
         await self._title_and_screenshot()
-        if self.options.detect:
+        if self.options.detect and not walled:
             await self._detect_all()
 
     async def _navigate(self) -> bool:
@@ -166,6 +181,11 @@ class _ProbeRun:
             return False
         if response is not None:
             self.result.status = response.status
+            wall = None if "x-squid-error" in response.headers else wall_for_status(response.status, response.url)
+            if wall is not None:
+                self.result.final_url = response.url
+                self._met_login_wall(wall)
+                return False
             diagnosis = reason_for_status(response.status, response.headers)
             if diagnosis:
                 self._fail(diagnosis.reason, diagnosis.detail)
@@ -229,6 +249,43 @@ class _ProbeRun:
         except PlaywrightError as exc:
             self.guard.note(f"timeout:screenshot: {str(exc).splitlines()[0]}")
 
+    # -- login walls ---------------------------------------------------------------------------
+    def _login_hosts(self) -> tuple[str, ...]:
+        return self.options.login_hosts if self.options.login_hosts is not None else bundled_login_hosts()
+
+    async def _find_wall(self) -> LoginWall | None:
+        own = urlsplit(self.url).hostname or ""
+        try:
+            return await asyncio.wait_for(find_login_wall(self.page, self._login_hosts(), own),
+                                          self.cap(LOGIN_CHECK_S))
+        except asyncio.TimeoutError:
+            return None
+
+    async def _login_wall(self) -> bool:
+        """True (and the probe ends as ``login_required``/``login_expired``) on a login page that
+        stays one for a moment (a page passing through an identity provider on its way in does not)."""
+        if await self._find_wall() is None or self.left() < 2:
+            return False
+        await asyncio.sleep(min(LOGIN_CONFIRM_S, self.left()))
+        wall = await self._find_wall()
+        if wall is None:
+            return False
+        self._met_login_wall(wall)
+        return True
+
+    def _met_login_wall(self, wall: LoginWall) -> None:
+        session = self.options.session
+        if session is None:
+            self._fail("login_required", f"the resource asks for a login: {wall.describe()}; save a session "
+                                         "with 'nettsjekk login RESOURCE_ID'")
+            self.result.login = LoginInfo(state="required", host=wall.host, kind=wall.kind)
+            return
+        self._fail("login_expired", f"the saved session ({session.engine}, saved {session.saved_at_text}) was "
+                                    f"not accepted: {wall.describe()}; log in again with 'nettsjekk login "
+                                    f"{session.resource_id} --browser {self.engine}'")
+        self.result.login = LoginInfo(state="expired", host=wall.host, kind=wall.kind,
+                                      session_saved_at=session.saved_at, session_engine=session.engine)
+
     # -- detection -----------------------------------------------------------------------------
     async def _detect_all(self) -> None:
         """Detectors on the home page, then on same-site sub-pages and the resource's extra URLs."""
@@ -236,6 +293,9 @@ class _ProbeRun:
         own = self._own_domains()
         await settle(self.page, self.cap(self.options.settle_s))
         if not self._self_navigation_ok() or not await self._responsive("settle"):
+            return
+        if await self._login_wall():  # a script sent the page to a login after it loaded
+            await self._title_and_screenshot()
             return
         home = await self._detect(rules, own, self.recorder.records())
         self._add_visit(PageVisit(url=self.page.url, status=self.result.status), home)
@@ -330,3 +390,27 @@ class _ProbeRun:
             log.warning("closing a %s context failed (%s); the browser will be relaunched", self.engine, exc)
             await self.browsers.forget(self.engine)
         self.result.ok = self.result.error is None and self.result.status is not None
+        session = self.options.session
+        if session is not None and self.result.ok and self.result.login is None:
+            self.result.login = LoginInfo(state="ok", session_saved_at=session.saved_at,
+                                          session_engine=session.engine)
+        self._redact()
+
+    def _redact(self) -> None:
+        """No login code, token or session cookie leaves the probe (see ``probes.redact``)."""
+        result = self.result
+        result.final_url = redact_url(result.final_url)
+        result.error_detail = redact_text(result.error_detail)
+        result.events = [redact_text(event) or "" for event in result.events]
+        for visit in result.pages:
+            visit.url = redact_url(visit.url) or visit.url
+        for finding in result.findings:
+            finding.page = redact_url(finding.page) or finding.page
+            finding.evidence.value = redact_text(finding.evidence.value) or ""
+            finding.evidence.snippet = redact_text(finding.evidence.snippet) or ""
+        for error in result.detector_errors:
+            error.page = redact_url(error.page) or error.page
+            error.error = redact_text(error.error) or ""
+        secrets = self.options.session.secrets() if self.options.session else []
+        if secrets:
+            self.result = ProbeResult.model_validate_json(scrub(result.model_dump_json(), secrets))

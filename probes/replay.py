@@ -65,6 +65,8 @@ class ReplayOptions:
     check_links: bool = True
     max_link_hosts: int = 20
     link_timeout_s: float = 5.0
+    storage_state: dict | None = field(default=None, repr=False)
+    """A saved login session (``probes.sessions.Session.storage_state``): replay the logged-in resource."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ async def replay(browsers: Browsers, url: str, engine: str, allows: HostCheck,
     options, category_of = options or ReplayOptions(), deny_category or _bundled_deny_category()
     result = ReplayResult(check_probe_url(url), engine, options.location,
                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    context = await browsers.new_context(engine, proxy=options.proxy, timeout_ms=int(options.timeout_s * 1000))
+    context = await browsers.new_context(engine, proxy=options.proxy, timeout_ms=int(options.timeout_s * 1000),
+                                         storage_state=options.storage_state)
     gate = _Gate(allows)
     await context.route("**/*", gate.handle)
     await context.route_web_socket("**/*", gate.handle_socket)

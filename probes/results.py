@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from .findings import DetectorError, Finding
 
 ERROR_REASONS = ("dns", "connection", "timeout", "tls", "http_4xx", "http_5xx", "redirect_loop", "proxy",
-                 "blocked", "download", "unresponsive", "aborted", "crash", "unknown")
+                 "blocked", "download", "unresponsive", "aborted", "crash", "login_required", "login_expired",
+                 "unknown")
+LOGIN_ERRORS = ("login_required", "login_expired")
+"""A login wall: no retry helps, a (new) session does (``nettsjekk login``)."""
 STAGES = ("navigation", "document", "script", "settle", "subpages")
 
 
@@ -37,6 +42,21 @@ class PageVisit(BaseModel):
     findings: int = 0
 
 
+class LoginInfo(BaseModel):
+    """What the probe met of a login: a wall it could not pass, or the saved session that got it in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["required", "expired", "ok"] = Field(
+        description="required: a login wall and no session; expired: the saved session was not accepted; "
+                    "ok: the saved session got the probe in")
+    host: str | None = Field(default=None, description="the host of the login page (identity provider or sign-in form)")
+    kind: str | None = Field(default=None, description="how the wall was recognised: login_host, http_401, "
+                                                        "password_form")
+    session_saved_at: str | None = Field(default=None, description="when the session used was saved (UTC, ISO 8601)")
+    session_engine: str | None = Field(default=None, description="the engine the session was saved in")
+
+
 class ProbeResult(BaseModel):
     """The outcome of loading one URL in one engine from one location."""
 
@@ -63,6 +83,8 @@ class ProbeResult(BaseModel):
     pages: list[PageVisit] = Field(default_factory=list, description="pages the detectors looked at")
     detector_errors: list[DetectorError] = Field(default_factory=list)
     events: list[str] = Field(default_factory=list, description="what the page tried: dialogs, popups, downloads")
+    login: LoginInfo | None = Field(default=None, description="a login wall met, or the session used; None: no login "
+                                                               "involved")
 
     def categories(self, severities: tuple[str, ...] = ("block", "review")) -> set[str]:
         """Categories with at least one finding of the given severities."""

@@ -15,6 +15,22 @@ SITES = Path(__file__).parent / "sites"
 ENGINES = ("chromium", "firefox")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_state_folder(tmp_path_factory):
+    """Login sessions of the tester's own machine (``~/.local/state/nettsjekk``) never reach a test, and no
+    test writes there: the default state folder is a temporary one (subprocesses inherit it)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("state")
+    before = os.environ.get("NETTSJEKK_STATE_DIR")
+    os.environ["NETTSJEKK_STATE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("NETTSJEKK_STATE_DIR", None)
+    else:
+        os.environ["NETTSJEKK_STATE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def fake_internet():
     """The fake internet over tests/sites, for the whole session (reset per test)."""

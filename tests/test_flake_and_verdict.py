@@ -7,7 +7,7 @@ import pytest
 from nettsjekk.flows.config import Retries
 from nettsjekk.flows.flake import run_with_retries
 from nettsjekk.flows.store import CellKey, StoredCell
-from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, OK, location_specific, resource_verdict
+from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, location_specific, resource_verdict
 from nettsjekk.probes.findings import Evidence, Finding
 from nettsjekk.probes.results import ProbeResult
 
@@ -98,3 +98,28 @@ def test_loading_nowhere_is_not_ok_and_unreachable_locations_do_not_count():
 
 def test_info_findings_never_change_the_verdict():
     assert resource_verdict([cell(findings=[finding("info", rule="mailto")])]) == (OK, [])
+
+
+def test_a_resource_that_met_a_login_wall_everywhere_is_not_tested_and_the_reason_says_how_to_log_in():
+    verdict, reasons = resource_verdict([cell("ordnett", status="failing", error="login_required"),
+                                         cell("ordnett", engine="firefox", status="failing", error="login_expired")])
+    assert verdict == NOT_TESTED
+    assert reasons == ["not tested: login_expired, login_required; log in with 'nettsjekk login ordnett'"]
+
+
+def test_login_walls_in_some_cells_are_a_condition_not_a_failing_browser():
+    verdict, reasons = resource_verdict([cell("ordnett"), cell("ordnett", engine="firefox", status="failing",
+                                                               error="login_expired")])
+    assert verdict == CONDITIONS
+    assert reasons == ["not tested in firefox@a: login_expired; log in with 'nettsjekk login ordnett'"]
+
+
+def test_a_login_wall_does_not_hide_a_real_failure_elsewhere():
+    verdict, reasons = resource_verdict([cell(status="failing", error="http_5xx"),
+                                         cell(engine="firefox", status="failing", error="login_required")])
+    assert verdict == NOT_OK and reasons == ["does not load anywhere (http_5xx)"]
+
+
+def test_no_reachable_location_is_not_tested():
+    assert resource_verdict([cell(status="location_unreachable")]) == (
+        NOT_TESTED, ["not tested: no location could be reached"])

@@ -62,15 +62,15 @@ def test_a_checkpoint_over_two_engines_and_two_locations_marks_a_location_specif
             FakeInternet([DEMO_WEB], name="b", blocked_hosts={"ordbok.demo-eksamen.no"}) as school:
         summary = run(write_config(tmp_path, [("kontoret", office), ("skolen", school)]))
 
-    assert summary["cells"] == {"ok": 10, "failing": 6}
+    assert summary["cells"] == {"ok": 10, "failing": 10}  # demo-lisens: login_required (no session here)
     verdicts = {rid: v["verdict"] for rid, v in summary["verdicts"].items()}
     assert verdicts == {"demo-ordbok": "OK with conditions", "demo-leksikon": "OK", "demo-chatbot": "not OK",
-                        "demo-broken": "not OK"}
+                        "demo-broken": "not OK", "demo-lisens": "not tested"}
     assert summary["verdicts"]["demo-ordbok"]["reasons"] == [
         "fails only at location skolen (location-specific): blocked"]
     assert any("communication" in reason for reason in summary["verdicts"]["demo-chatbot"]["reasons"])
     store = Store(tmp_path / "store.db")
-    assert store.cell_count(summary["run_id"]) == 16 and store.run(summary["run_id"])["status"] == "finished"
+    assert store.cell_count(summary["run_id"]) == 20 and store.run(summary["run_id"])["status"] == "finished"
     assert (Path(summary["run_dir"]) / "summary.json").is_file()
 
 
@@ -123,7 +123,7 @@ def test_a_run_killed_mid_way_and_resumed_ends_with_every_cell_done_once(prefect
 
     assert summary["run_id"] == run_id
     after = _finished(tmp_path / "store.db")
-    assert len(after) == 8, "4 resources x 2 engines x 1 location, each exactly once"
+    assert len(after) == 10, "5 resources x 2 engines x 1 location, each exactly once"
     assert all(after[key] == stamp for key, stamp in done_before.items()), "finished cells were not probed again"
 
 

@@ -757,6 +757,7 @@ def test_demo_list(catalog: Catalog) -> None:
         ("demo-leksikon", "https://leksikon.demo-eksamen.no/", "demo-leksikon"),
         ("demo-chatbot", "https://www.laeremiddel-demo.no/", "demo-laeremiddel"),
         ("demo-broken", "https://gammel.demo-eksamen.no/", "demo-leksikon"),
+        ("demo-lisens", "https://lisens.laeremiddel-demo.no/", "demo-laeremiddel"),
     ]
     assert catalog.vendor("demo-ordbok").allowed_hosts() == ["ordbok.demo-eksamen.no", "static.demo-cdn.no"]
     assert catalog.vendor("demo-leksikon").allowed_hosts() == [
@@ -764,7 +765,9 @@ def test_demo_list(catalog: Catalog) -> None:
         "gammel.demo-eksamen.no",
         "bilder.demo-cdn.no",
     ]
-    assert catalog.vendor("demo-laeremiddel").allowed_hosts() == ["www.laeremiddel-demo.no"]
+    assert catalog.vendor("demo-laeremiddel").allowed_hosts() == [
+        "www.laeremiddel-demo.no", "lisens.laeremiddel-demo.no", "idp.feide-demo.no"]
+    assert catalog.vendor("demo-laeremiddel").login_hosts == ["idp.feide-demo.no"]
 
 
 def test_local_list_uses_feide(catalog: Catalog) -> None:

@@ -148,7 +148,7 @@ def test_the_ict_report_opens_offline_with_the_right_matrix_a_filter_and_evidenc
     stored = {(c.key.resource_id, f"{c.key.location}/{c.key.engine}"): c.status
               for c in checkpoint.store.cells(checkpoint.run_id)}
     assert {(rid, cell): status for rid, cell, status in seen["cells"]} == stored
-    assert len(seen["cells"]) == 5 * 2
+    assert len(seen["cells"]) == 6 * 2
     assert {rid: visible for rid, verdict, visible in seen["shown"]} == {
         rid: verdict != "ok" for rid, verdict, visible in seen["shown"]}
     assert any(verdict == "ok" for _, verdict, _ in seen["shown"]), "the demo has passing resources to hide"
@@ -190,7 +190,7 @@ def test_pdf_csv_and_xlsx_of_the_test_template(checkpoint):
     raw = checkpoint.reports["csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-    assert list(rows[0]) == headers(Messages("nb")) and len(rows) == 5 * 2
+    assert list(rows[0]) == headers(Messages("nb")) and len(rows) == 6 * 2
     names = {row["Ressurs"] for row in rows}
     assert {"Demo-læremiddel med chat", "Skriptprøve æøå"} <= names
     xss_rows = [row for row in rows if row["Ressurs"] == "Skriptprøve æøå"]
@@ -199,7 +199,7 @@ def test_pdf_csv_and_xlsx_of_the_test_template(checkpoint):
                for row in xss_rows)
 
     sheet = load_workbook(checkpoint.reports["xlsx"]).active
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:U{1 + 10}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:U{1 + 12}"
     assert [c.value for c in sheet[1]][:len(COLUMNS)] == headers(Messages("nb"))
     assert "Skriptprøve æøå" in {row[0].value for row in sheet.iter_rows(min_row=2)}
 

@@ -140,7 +140,7 @@ def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testma
     model = build_report(store, run_id, config)
 
     assert len(model.rows) == 4 * 2 * 2
-    assert model.counts == {NOT_OK: 2, CONDITIONS: 1, "OK": 1}
+    assert model.counts == {NOT_OK: 2, "not tested": 0, CONDITIONS: 1, "OK": 1}
     chatbot = model.resource("demo-chatbot")
     cell = chatbot.cell("skolen", "firefox")
     assert cell.features["communication"].state == "yes"

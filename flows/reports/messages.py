@@ -12,11 +12,11 @@ from pathlib import Path
 import yaml
 from nettsjekk.probes.errors import ConfigError
 
-from ..verdict import CONDITIONS, NOT_OK, OK, Reason
+from ..verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("nb", "en")
-VERDICT_KEYS = {OK: "ok", CONDITIONS: "conditions", NOT_OK: "not_ok"}
+VERDICT_KEYS = {OK: "ok", CONDITIONS: "conditions", NOT_OK: "not_ok", NOT_TESTED: "not_tested"}
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, str]:

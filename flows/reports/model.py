@@ -21,16 +21,17 @@ from nettsjekk.lists.catalog import Catalog, load_catalog
 from nettsjekk.lists.models import Resource, Vendor, host_matches
 from nettsjekk.probes.errors import ConfigError
 from nettsjekk.probes.findings import Finding
+from nettsjekk.probes.results import ProbeResult
 
 from ..config import Config
 from ..drift import ResourceDrift, compare_runs
 from ..store import Store, StoredCell
-from ..verdict import CONDITIONS, NOT_OK, OK, Reason, assess
+from ..verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
 from .reviews import Review, ReviewBook, ReviewState, load_reviews
 
 log = logging.getLogger(__name__)
 
-VERDICTS = (NOT_OK, CONDITIONS, OK)
+VERDICTS = (NOT_OK, NOT_TESTED, CONDITIONS, OK)
 """Most serious first."""
 FEATURES = ("translation", "communication", "search_engine", "ai")
 """The forbidden features with a column of their own in the test template."""
@@ -418,7 +419,7 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, covered: _C
         error=result.error or "", error_detail=result.error_detail or "", http_status=result.status,
         title=result.title or "", final_url=result.final_url or "",
         loads={"ok": "yes", "flaky": "yes", "location_unreachable": "unreachable"}.get(stored.status, "no"),
-        login=_login(resource.login),
+        login=_login(resource.login, result),
         features={cat: _feature(resource, cat, findings, ctx.book) for cat in FEATURES},
         forbidden_links=sum(f.matches for f in findings if _is_forbidden_link(f)),
         broken_links=None if links is None else sum(1 for link in links if link["status"] == "broken"),
@@ -428,8 +429,12 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, covered: _C
                      and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"))
 
 
-def _login(login: str) -> str:
-    """Until login is probed: resources without login need none; the others are not tested yet."""
+def _login(login: str, result: ProbeResult | None = None) -> str:
+    """``yes`` when a saved session got the probe in, ``expired`` when it was not accepted, ``no`` at a
+    login wall the run could not pass; otherwise ``not_needed`` (``login: none``) or ``not_tested``."""
+    met = result.login if result is not None else None
+    if met is not None:
+        return {"ok": "yes", "expired": "expired", "required": "no"}[met.state]
     return "not_needed" if login == "none" else "not_tested"
 
 

@@ -50,6 +50,11 @@ class CrawlJob(BaseModel):
     budget_s: float = Field(default=600.0, gt=0, description="time budget of this crawl")
     check_assets: bool = True
     log_level: str = "WARNING"
+    login_hosts: list[str] = Field(default_factory=list, description="identity-provider and sign-in hosts: a redirect "
+                                   "there is a login wall (status login_required), not a broken link")
+    cookies: list[dict] = Field(default_factory=list, repr=False,
+                                description="a saved login session's cookies (nettsjekk login), sent where a browser "
+                                            "would send them; never logged or reported")
 
     @field_validator("contact")
     @classmethod
@@ -88,6 +93,7 @@ def job_for_resource(catalog: Catalog, resource: Resource, contact: str, **optio
     vendor = catalog.vendor_of(resource)
     exam = [entry.host for v in catalog.vendors.values() for entry in v.domains if entry.allows]
     options.setdefault("obey_robots", resource.obey_robots)
+    options.setdefault("login_hosts", sorted({h for v in catalog.vendors.values() for h in v.login_hosts}))
     return _job(
         resource=resource.id, start_urls=[resource.url, *resource.extra_urls], contact=contact,
         scope_hosts=site_patterns(resource.host) + [entry.host for entry in vendor.domains],

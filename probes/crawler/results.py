@@ -7,8 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-LinkStatus = Literal["ok", "redirect", "broken", "timeout", "bot_blocked", "forbidden_destination", "skipped"]
-STATUSES: tuple[str, ...] = ("ok", "redirect", "broken", "timeout", "bot_blocked", "forbidden_destination", "skipped")
+LinkStatus = Literal["ok", "redirect", "broken", "timeout", "bot_blocked", "login_required", "forbidden_destination",
+                     "skipped"]
+STATUSES: tuple[str, ...] = ("ok", "redirect", "broken", "timeout", "bot_blocked", "login_required",
+                             "forbidden_destination", "skipped")
 RecheckOutcome = Literal["passed", "failed", "challenged", "unavailable"]
 
 

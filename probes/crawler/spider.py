@@ -26,6 +26,9 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import safe_url_string
 
+from nettsjekk.probes.detectors.base import host_matches
+from nettsjekk.probes.sessions import cookies_for
+
 from .backoff import ATTEMPT_META, LINK_META
 from .extract import FoundLink, extract_links
 from .forbidden import forbidden_category
@@ -122,7 +125,11 @@ class LinkSpider(scrapy.Spider):
                                 "handle_httpstatus_all": True, "dont_redirect": True}
         if self.job.proxy:
             meta["proxy"] = self.job.proxy
-        return scrapy.Request(url, method=method, meta=meta, dont_filter=True,
+        # A saved login session: the cookies a browser would send to this URL (Scrapy's cookie middleware
+        # replaces a hand-made Cookie header, so they go in as request cookies).
+        cookies = [{key: c[key] for key in ("name", "value", "domain", "path", "secure") if key in c}
+                   for c in cookies_for(self.job.cookies, url)] if self.job.cookies else []
+        return scrapy.Request(url, method=method, meta=meta, cookies=cookies, dont_filter=True,
                               callback=self.on_response, errback=self.on_failure)
 
     # ---------------------------------------------------------------- answers
@@ -137,9 +144,12 @@ class LinkSpider(scrapy.Spider):
         if response.request.method == "HEAD" and response.status >= 400 and not _final_proxy_error(response):
             yield self.get_instead(response.request)
             return
-        verdict = judge_response(response.status, _headers(response), response.body, host=host_of(response.url),
-                                 redirected=bool(info["hops"]),
-                                 set_cookies=[c.decode("latin-1") for c in response.headers.getlist("Set-Cookie")])
+        if response.status == 401:
+            verdict = Verdict("login_required", "http_401", 401, "HTTP 401: the page asks for a login")
+        else:
+            verdict = judge_response(response.status, _headers(response), response.body, host=host_of(response.url),
+                                     redirected=bool(info["hops"]),
+                                     set_cookies=[c.decode("latin-1") for c in response.headers.getlist("Set-Cookie")])
         self.finish(info["key"], verdict, info["hops"], response.url)
         if info["mode"] == "page" and verdict.status in ("ok", "redirect"):
             yield from self.parse_page(response, info["key"])
@@ -163,6 +173,9 @@ class LinkSpider(scrapy.Spider):
         target = safe_url_string(urljoin(response.url, location)).split("#", 1)[0]
         if any(hop["url"] == target for hop in hops):
             verdict = Verdict("broken", "redirect_loop", response.status, f"{response.url} redirects back to {target}")
+        elif self.is_login_host(host_of(target)) and not self.is_login_host(host_of(response.url)):
+            verdict = Verdict("login_required", "login_host", response.status,
+                              f"redirects to the login page at {host_of(target)}")
         elif len(hops) > self.job.max_redirects:
             verdict = Verdict("broken", "too_many_redirects", response.status,
                               f"more than {self.job.max_redirects} redirects")
@@ -172,6 +185,10 @@ class LinkSpider(scrapy.Spider):
             self.finish(info["key"], verdict, hops, target)
             return
         yield self.request(target, info["key"], info["mode"], response.request.method, hops)
+
+    def is_login_host(self, host: str) -> bool:
+        """An identity provider's or vendor's sign-in host (``login_hosts`` of the vendor files)."""
+        return any(host_matches(pattern, host) for pattern in self.job.login_hosts)
 
     def get_instead(self, request: scrapy.Request) -> scrapy.Request:
         """The same check with GET, after a HEAD that failed or was refused."""
