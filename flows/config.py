@@ -98,6 +98,10 @@ class Settings(Strict):
     settle_s: Annotated[float, Field(ge=0)] = 5.0
     subpage_settle_s: Annotated[float, Field(ge=0)] = 2.0
     max_subpages: Annotated[int, Field(ge=0)] = 5
+    subpages_per_location: Literal["split", "all"] = "split"
+    """``split``: the sub-pages of a resource are shared out between the run's locations (each is
+    visited in every browser, at one location; the home page and extra_urls everywhere); ``all``:
+    every cell visits every sub-page."""
     rules: list[str] = Field(default_factory=list)
     output_dir: str = "results"
     database: str = "results/nettsjekk.db"

@@ -30,12 +30,14 @@ DEPLOYMENT_PREFIX = "verify-location"
 def spec_to_dict(spec: CellSpec) -> dict:
     return {"resource_id": spec.resource_id, "url": spec.url, "engine": spec.engine,
             "location": spec.location.model_dump(), "extra_urls": list(spec.extra_urls),
-            "own_domains": list(spec.own_domains)}
+            "own_domains": list(spec.own_domains), "login_hosts": list(spec.login_hosts),
+            "subpage_share": list(spec.subpage_share)}
 
 
 def spec_from_dict(data: dict) -> CellSpec:
     return CellSpec(data["resource_id"], data["url"], data["engine"], Location(**data["location"]),
-                    tuple(data["extra_urls"]), tuple(data["own_domains"]))
+                    tuple(data["extra_urls"]), tuple(data["own_domains"]), tuple(data.get("login_hosts", ())),
+                    tuple(data.get("subpage_share", (0, 1))))
 
 
 @flow(name=DEPLOYMENT_PREFIX)

@@ -39,6 +39,8 @@ class CellSpec:
     own_domains: tuple[str, ...] = ()
     login_hosts: tuple[str, ...] = ()
     """Identity-provider and sign-in hosts of every vendor in the catalog (empty: the bundled ones)."""
+    subpage_share: tuple[int, int] = (0, 1)
+    """Which of the resource's sub-pages this cell visits (``ProbeOptions.subpage_share``)."""
 
     @property
     def key(self) -> CellKey:
@@ -46,17 +48,25 @@ class CellSpec:
 
 
 def build_cells(catalog: Catalog, resources: list[Resource], engines: list[str],
-                locations: list[Location]) -> list[CellSpec]:
+                locations: list[Location], subpages_per_location: str = "split") -> list[CellSpec]:
     """Cells in a stable order: resource, then location, then engine."""
     cells = []
     login_hosts = tuple(sorted({h for vendor in catalog.vendors.values() for h in vendor.login_hosts}))
     for resource in resources:
         own = tuple(sorted(_vendor_domains(catalog, resource)))
-        for location in locations:
+        for position, location in enumerate(locations):
             for engine in engines:
                 cells.append(CellSpec(resource.id, str(resource.url), engine, location,
-                                      tuple(str(u) for u in resource.extra_urls), own, login_hosts))
+                                      tuple(str(u) for u in resource.extra_urls), own, login_hosts,
+                                      subpage_share(position, len(locations), subpages_per_location)))
     return cells
+
+
+def subpage_share(position: int, locations: int, subpages_per_location: str = "split") -> tuple[int, int]:
+    """The sub-pages the cells at the ``position``-th of ``locations`` locations visit: with ``split``,
+    every ``locations``-th one from ``position`` on (together the locations cover them all, each in
+    every browser); with ``all``, every one."""
+    return (position, locations) if subpages_per_location == "split" and locations > 1 else (0, 1)
 
 
 def _vendor_domains(catalog: Catalog, resource: Resource) -> set[str]:
@@ -74,7 +84,7 @@ def probe_options(config: Config, spec: CellSpec, rules: tuple[LoadedRule, ...],
                         evidence_dir=evidence_dir / spec.resource_id,
                         screenshot=evidence_dir / spec.resource_id / f"{spec.engine}-{spec.location.name}.png",
                         session=SessionStore(config.state_dir).find(spec.resource_id, spec.engine),
-                        login_hosts=spec.login_hosts or None)
+                        login_hosts=spec.login_hosts or None, subpage_share=spec.subpage_share)
 
 
 def proxy_reachable(proxy: str | None) -> bool:

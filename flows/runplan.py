@@ -98,7 +98,8 @@ def prepare_run(config: Config, store: Store, checkpoint: str, list_name: str | 
         list_name, locations, browsers = scope["list"], scope["locations"], scope["browsers"]
     engines = browsers or list(config.settings.browsers)
     chosen = select_locations(config, locations)
-    cells = build_cells(catalog, select_resources(catalog, list_name), engines, chosen)
+    cells = build_cells(catalog, select_resources(catalog, list_name), engines, chosen,
+                        config.settings.subpages_per_location)
     scope = {"list": list_name, "locations": [loc.name for loc in chosen], "browsers": engines}
     run_id = resume or store.start_run(checkpoint, scope, config.settings.tester)
     done = store.done_cells(run_id) if resume else set()

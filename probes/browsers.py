@@ -34,6 +34,7 @@ SYSTEM_EXECUTABLES = {
 }
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-default-apps", "--disable-quic"]
+CHROMIUM_NO_SITE_ISOLATION = ["--disable-site-isolation-trials"]
 FIREFOX_PREFS = {
     "network.captive-portal-service.enabled": False,
     "network.connectivity-service.enabled": False,
@@ -67,6 +68,11 @@ class BrowserSettings:
     chromium_args: tuple[str, ...] = ()
     """Extra Chromium command-line switches, e.g. ``--proxy-pac-url=...`` to test an exported PAC
     file in the browser itself. Empty for probes; only tests and exam-mode checks set it."""
+    site_isolation: bool = False
+    """Give every site (and cross-site iframe) its own renderer process, as a desktop browser does.
+    Off by default: probes visit listed resources in throwaway contexts, and one process per site
+    costs about a tenth more CPU and memory per probe (measured with ``bench/profile_probes.py``).
+    Turn it on when a saved login session must be kept from third-party frames at all costs."""
 
 
 def find_engine(name: str, managed_path: str | None = None) -> Engine:
@@ -197,7 +203,8 @@ class Browsers:
             raise
 
     async def _launch_chromium(self, engine: Engine) -> Browser:
-        args = [*CHROMIUM_ARGS, *self.settings.chromium_args]
+        args = [*CHROMIUM_ARGS, *([] if self.settings.site_isolation else CHROMIUM_NO_SITE_ISOLATION),
+                *self.settings.chromium_args]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")
         env = None
@@ -214,7 +221,8 @@ class Browsers:
         profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=self._tmp.name))
         if self.settings.trust_ca:
             make_nss_db(profile, list(self.settings.trust_ca))
-        options: dict = {"headless": self.settings.headless, "firefox_user_prefs": FIREFOX_PREFS}
+        prefs = {**FIREFOX_PREFS, "fission.autostart": self.settings.site_isolation}
+        options: dict = {"headless": self.settings.headless, "firefox_user_prefs": prefs}
         if engine.source != "managed":
             options |= {"channel": "moz-firefox", "executable_path": engine.executable}
         # A persistent launch is the only way to hand Firefox a profile (and so a trust store);

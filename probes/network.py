@@ -7,6 +7,7 @@ are left out. Recorded URLs never carry login codes, tokens or session ids (``pr
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page, Request, Response, WebSocket
 
 NETWORK_SCHEMES = ("http", "https", "ws", "wss")
+STALE_REQUEST_S = 4.0
 
 
 class NetworkRecorder:
@@ -30,8 +32,12 @@ class NetworkRecorder:
         self.attachments: list[str] = []
         """Responses that asked the browser to save a file (Content-Disposition: attachment)."""
         """The page being visited; stamped on every request that starts while it is set."""
+        self._in_flight: dict[object, float] = {}
+        """Requests not yet finished or failed, with when they started."""
+        self._last_activity = time.monotonic()
         context.on("request", self._on_request)
         context.on("response", self._on_response)
+        context.on("requestfinished", self._on_finished)
         context.on("requestfailed", self._on_failed)
         context.on("page", self.watch_page)
 
@@ -47,6 +53,20 @@ class NetworkRecorder:
 
     def _on_request(self, request: Request) -> None:
         self._add(request, request.url, request.resource_type)
+        self._last_activity = self._in_flight[request] = time.monotonic()
+
+    def _on_finished(self, request: Request) -> None:
+        self._in_flight.pop(request, None)
+        self._last_activity = time.monotonic()
+
+    def quiet_for(self, stale_s: float = STALE_REQUEST_S) -> float:
+        """Seconds since the last request started or ended; 0 while one is in flight. A request open
+        longer than ``stale_s`` (a long poll, a stream, one whose end the browser never reported) no
+        longer counts as activity."""
+        now = time.monotonic()
+        if any(now - started < stale_s for started in self._in_flight.values()):
+            return 0.0
+        return now - self._last_activity
 
     def _on_response(self, response: Response) -> None:
         record = self._records.get(response.request)
@@ -59,6 +79,8 @@ class NetworkRecorder:
                 self.attachments.append(f"{response.url} ({disposition})")
 
     def _on_failed(self, request: Request) -> None:
+        self._in_flight.pop(request, None)
+        self._last_activity = time.monotonic()
         record = self._records.get(request)
         if record is not None:
             record["failure"] = request.failure or "failed"

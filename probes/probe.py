@@ -35,7 +35,7 @@ from .network import NetworkRecorder
 from .redact import redact_text, redact_url, scrub
 from .results import LoginInfo, PageVisit, ProbeResult
 from .rulebook import LoadedRule, default_rules
-from .settle import settle
+from .settle import TIMERS_JS, settle
 from .subpages import pick_subpages
 from .urls import check_probe_url
 
@@ -85,6 +85,10 @@ class ProbeOptions:
     budget_s: float | None = None
     session: Session | None = None
     login_hosts: tuple[str, ...] | None = None
+    subpage_share: tuple[int, int] = (0, 1)
+    """``(index, count)``: of the sub-pages picked (up to ``max_subpages``), visit those at positions
+    ``index, index + count, ...``; the probes of the same resource at the other locations visit the
+    rest (``(0, 1)``: all of them). ``extra_urls`` are always visited."""
 
     @property
     def total_budget_s(self) -> float:
@@ -133,6 +137,8 @@ class _ProbeRun:
         self.guard, self.recorder = PageGuard(context), NetworkRecorder(context)
         self.recorder.current_page = self.url
         try:
+            if self.options.detect:
+                await context.add_init_script(TIMERS_JS)  # lets settling see widgets due on a timer
             self.page = await context.new_page()
             self.recorder.watch_page(self.page)
             await self._stages()
@@ -291,16 +297,18 @@ class _ProbeRun:
         """Detectors on the home page, then on same-site sub-pages and the resource's extra URLs."""
         rules = list(self.options.rules if self.options.rules is not None else default_rules())
         own = self._own_domains()
-        await settle(self.page, self.cap(self.options.settle_s))
+        settled = await settle(self.page, self.cap(self.options.settle_s), self.recorder)
         if not self._self_navigation_ok() or not await self._responsive("settle"):
             return
         if await self._login_wall():  # a script sent the page to a login after it loaded
             await self._title_and_screenshot()
             return
         home = await self._detect(rules, own, self.recorder.records())
-        self._add_visit(PageVisit(url=self.page.url, status=self.result.status), home)
+        self._add_visit(PageVisit(url=self.page.url, status=self.result.status, settled=settled), home)
         visited = {self.url, self.page.url}
         picked = pick_subpages(home.snapshot, self.options.max_subpages, visited) if home.snapshot else []
+        index, count = self.options.subpage_share
+        picked = picked[index::count]
         for url in [*self.options.extra_urls, *picked]:
             if url in visited:
                 continue
@@ -332,7 +340,7 @@ class _ProbeRun:
             visit.error = (await self._explain(exc, url))[0]
             self._add_visit(visit, None)
             return
-        await settle(self.page, self.cap(self.options.subpage_settle_s))
+        visit.settled = await settle(self.page, self.cap(self.options.subpage_settle_s), self.recorder)
         self._add_visit(visit, await self._detect(rules, own, self.recorder.records(since=mark)))
 
     def _add_visit(self, visit: PageVisit, detection: PageDetection | None) -> None:

@@ -40,6 +40,9 @@ class PageVisit(BaseModel):
     status: int | None = None
     error: str | None = None
     findings: int = 0
+    settled: Literal["quiet", "time", "none"] | None = Field(
+        default=None, description="how watching for late widgets ended: quiet (network and timers), time (the "
+                                  "settle time ran out), none (no settle time)")
 
 
 class LoginInfo(BaseModel):

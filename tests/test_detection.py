@@ -90,3 +90,46 @@ def test_links_and_forms_to_the_resources_own_domain_are_never_findings():
     )
     candidates, _ = run_detectors(list(ENGINE_RULES), snapshot)
     assert candidates == []
+
+
+@pytest.mark.browser
+def test_a_page_that_breaks_json_stringify_is_still_read(browsers, internet, engine):
+    """collect.js hands its result over as one JSON string, unless the page broke ``JSON.stringify``
+    (as old Prototype.js did with ``Array.prototype.toJSON``): then the object is read as before."""
+    from nettsjekk.fakenet.routes import Route
+
+    page = ('<!doctype html><html lang="nb"><head><title>Gammel</title>'
+            "<script>Array.prototype.toJSON = function () { return 'broken'; };</script></head>"
+            '<body><div id="intercom-container">x</div><a href="mailto:post@eksamensressurs.no">post</a></body></html>')
+    internet.set_route("www.eksamensressurs.no", "/prototype.html", Route(body=page))
+    result = browsers.probe("https://www.eksamensressurs.no/prototype.html", engine, internet.proxy_url,
+                            rules=ENGINE_RULES, settle_s=0, max_subpages=0)
+
+    assert result.ok and not result.detector_errors
+    assert {"test-chat-launcher", "test-mailto"} <= {f.rule for f in result.findings}
+
+
+@pytest.mark.browser
+def test_settling_waits_for_a_widget_due_on_a_timer_then_ends_when_the_page_is_quiet(browsers, internet, engine):
+    """The chat of www.chat-sent.no appears 1.5 s after load without a request: the pending timer keeps
+    the probe watching; once it fired and the network is quiet, the page is read before the settle time
+    is up (``settled: quiet``)."""
+    result = browsers.probe("https://www.chat-sent.no/", engine, internet.proxy_url, rules=ENGINE_RULES,
+                            settle_s=8, max_subpages=0)
+
+    assert "test-chat-launcher" in {f.rule for f in result.findings}
+    assert result.pages[0].settled == "quiet"
+
+
+@pytest.mark.browser
+def test_a_page_that_keeps_polling_is_watched_for_the_whole_settle_time(browsers, internet, engine):
+    from nettsjekk.fakenet.routes import Route
+
+    page = ('<!doctype html><html lang="nb"><head><title>Poller</title></head><body><p>Oppdateres</p>'
+            "<script>(function poll(){ document.title = 'Poller ' + Date.now(); setTimeout(poll, 300); })();</script>"
+            "</body></html>")
+    internet.set_route("www.eksamensressurs.no", "/poller.html", Route(body=page))
+    result = browsers.probe("https://www.eksamensressurs.no/poller.html", engine, internet.proxy_url,
+                            rules=ENGINE_RULES, settle_s=1.5, max_subpages=0)
+
+    assert result.ok and result.pages[0].settled == "time"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ..domains import registered_domain
@@ -61,10 +63,25 @@ class Detector(Protocol):
 
 def matchers_of(rules: list[LoadedRule], kinds: tuple[str, ...]):
     """(rule, matcher) pairs whose matcher kind is one of ``kinds``."""
-    for rule in rules:
-        for matcher in rule.rule.matchers:
-            if matcher.kind in kinds:
-                yield rule, matcher
+    for rule, matcher, _kind, _value in indexed_matchers(tuple(rules), kinds):
+        yield rule, matcher
+
+
+@lru_cache(maxsize=64)
+def indexed_matchers(rules: tuple[LoadedRule, ...], kinds: tuple[str, ...]) -> tuple[tuple, ...]:
+    """``(rule, matcher, kind, value)`` for every matcher of one of ``kinds``, in rule order.
+
+    Computed once per rule set: a page's detection walks these for every link and request, and
+    ``Matcher.kind`` is a property that searches the matcher's fields each time.
+    """
+    return tuple((rule, matcher, matcher.kind, matcher.value) for rule in rules for matcher in rule.rule.matchers
+                 if matcher.kind in kinds)
+
+
+@lru_cache(maxsize=1024)
+def regex(pattern: str) -> re.Pattern[str]:
+    """A rule's regular expression, compiled once (rule regexes are case-insensitive)."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def host_matches(pattern: str, host: str) -> bool:

@@ -6,12 +6,11 @@ The resource's own registered domains never match: its own search form, language
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from ..findings import Evidence
 from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, host_matches, matchers_of
+from .base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
 
 LINK_SCHEMES = ("http", "https")
 
@@ -22,30 +21,39 @@ class DestinationDetector:
 
     def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
         found = []
-        for rule, matcher in matchers_of(rules, self.kinds):
-            for frame in snapshot.frames:
-                candidate = self._match(rule, matcher.kind, matcher.value, frame.data, frame.main, snapshot)
+        targets = [(frame.main, self._targets(frame.data, snapshot)) for frame in snapshot.frames]
+        for rule, _matcher, kind, pattern in indexed_matchers(tuple(rules), self.kinds):
+            for main, frame_targets in targets:
+                candidate = self._match(rule, kind, pattern, frame_targets[kind == "form_action_host"], main)
                 if candidate:
                     found.append(candidate)
                     break
         return found
 
-    def _match(self, rule: LoadedRule, kind: str, pattern: str, data: dict, main: bool,
-               snapshot: PageSnapshot) -> Candidate | None:
-        items, key, evidence_kind = ((data["forms"], "action", "form") if kind == "form_action_host"
-                                     else (data["links"], "href", "link"))
-        for item in items:
-            if self._hit(kind, pattern, item[key], snapshot):
-                return Candidate(rule, Evidence(kind=evidence_kind, value=item[key], snippet=item["snippet"]), main,
-                                 item["ref"], item["visible"])
-        return None
+    @staticmethod
+    def _targets(data: dict, snapshot: PageSnapshot) -> tuple[list[tuple], list[tuple]]:
+        """(links, forms) of one frame as ``(item, url, scheme, host)``, in page order, each URL parsed once;
+        those on the resource's own domains are left out, since no matcher may match them."""
+        out: tuple[list[tuple], list[tuple]] = ([], [])
+        for bucket, items, key, evidence_kind in ((0, data["links"], "href", "link"),
+                                                  (1, data["forms"], "action", "form")):
+            for item in items:
+                url = item[key]
+                parts = urlsplit(url)
+                host = parts.hostname or ""
+                if host and snapshot.is_own(host):
+                    continue
+                out[bucket].append((item, url, parts.scheme, host, key, evidence_kind))
+        return out
 
     @staticmethod
-    def _hit(kind: str, pattern: str, url: str, snapshot: PageSnapshot) -> bool:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if host and snapshot.is_own(host):
-            return False
-        if kind == "link_url":
-            return re.search(pattern, url, re.IGNORECASE) is not None
-        return parts.scheme in LINK_SCHEMES and bool(host) and host_matches(pattern, host)
+    def _match(rule: LoadedRule, kind: str, pattern: str, targets: list[tuple], main: bool) -> Candidate | None:
+        for item, url, scheme, host, key, evidence_kind in targets:
+            if kind == "link_url":
+                hit = regex(pattern).search(url) is not None
+            else:
+                hit = scheme in LINK_SCHEMES and bool(host) and host_matches(pattern, host)
+            if hit:
+                return Candidate(rule, Evidence(kind=evidence_kind, value=url, snippet=item["snippet"]), main,
+                                 item["ref"], item["visible"])
+        return None

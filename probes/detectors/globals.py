@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Evidence
 from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, matchers_of
+from .base import Candidate, PageSnapshot, indexed_matchers
 
 
 class GlobalsDetector:
@@ -13,12 +13,12 @@ class GlobalsDetector:
 
     def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
         found = []
-        for rule, matcher in matchers_of(rules, self.kinds):
+        for rule, _matcher, _kind, path in indexed_matchers(tuple(rules), self.kinds):
             for frame in snapshot.frames:
-                kind = frame.data["globals"].get(matcher.global_)
+                kind = frame.data["globals"].get(path)
                 if kind:
-                    evidence = Evidence(kind="global", value=f"window.{matcher.global_}",
-                                        snippet=f"typeof window.{matcher.global_} === '{kind}' in {frame.url}")
+                    evidence = Evidence(kind="global", value=f"window.{path}",
+                                        snippet=f"typeof window.{path} === '{kind}' in {frame.url}")
                     found.append(Candidate(rule, evidence, frame.main))
                     break
         return found

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ..findings import Evidence
 from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, matchers_of
+from .base import Candidate, PageSnapshot, indexed_matchers, regex
 
 
 class MarkupDetector:
@@ -15,9 +13,9 @@ class MarkupDetector:
 
     def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
         found = []
-        for rule, matcher in matchers_of(rules, self.kinds):
+        for rule, _matcher, kind, value in indexed_matchers(tuple(rules), self.kinds):
             for frame in snapshot.frames:
-                candidate = self._match(rule, matcher.kind, matcher.value, frame.data, frame.main)
+                candidate = self._match(rule, kind, value, frame.data, frame.main)
                 if candidate:
                     found.append(candidate)
                     break
@@ -32,8 +30,9 @@ class MarkupDetector:
             return Candidate(rule, Evidence(kind="element", value=value, snippet=best["snippet"]), main,
                              best["ref"], best["visible"])
         items = data["scripts"] if kind == "script_src" else data["iframes"]
+        pattern = regex(value)
         for item in items:
-            if item["src"] and re.search(value, item["src"], re.IGNORECASE):
+            if item["src"] and pattern.search(item["src"]):
                 evidence = Evidence(kind="script" if kind == "script_src" else "iframe", value=item["src"],
                                     snippet=item["snippet"])
                 return Candidate(rule, evidence, main, item.get("ref"), item.get("visible", False))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from ..findings import Evidence
+from ..results import RequestRecord
 from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, host_matches, matchers_of
+from .base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
 
 
 class NetworkDetector:
@@ -15,14 +14,29 @@ class NetworkDetector:
 
     def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
         found = []
-        for rule, matcher in matchers_of(rules, self.kinds):
-            for request in snapshot.requests:
-                if matcher.kind == "request_host":
-                    hit = host_matches(matcher.request_host, request.host)
-                else:
-                    hit = re.search(matcher.request_url, request.url, re.IGNORECASE) is not None
-                if hit:
-                    snippet = f"{request.type} {request.status if request.status is not None else request.failure or ''}"
-                    found.append(Candidate(rule, Evidence(kind="request", value=request.url, snippet=snippet.strip())))
-                    break
+        first_by_host = _first_request_by_host(snapshot.requests)
+        for rule, _matcher, kind, value in indexed_matchers(tuple(rules), self.kinds):
+            if kind == "request_host":
+                request = _first_for_host_pattern(value, first_by_host)
+            else:
+                pattern = regex(value)
+                request = next((r for r in snapshot.requests if pattern.search(r.url)), None)
+            if request is not None:
+                snippet = f"{request.type} {request.status if request.status is not None else request.failure or ''}"
+                found.append(Candidate(rule, Evidence(kind="request", value=request.url, snippet=snippet.strip())))
         return found
+
+
+def _first_request_by_host(requests: list[RequestRecord]) -> dict[str, tuple[int, RequestRecord]]:
+    """Each host's first request (and its position), so a host pattern is matched against the page's
+    few hosts instead of each of its many requests."""
+    first: dict[str, tuple[int, RequestRecord]] = {}
+    for position, request in enumerate(requests):
+        first.setdefault(request.host, (position, request))
+    return first
+
+
+def _first_for_host_pattern(pattern: str, first_by_host: dict[str, tuple[int, RequestRecord]]) -> RequestRecord | None:
+    """The earliest request whose host ``pattern`` matches (what a scan of every request in order finds)."""
+    hits = [entry for host, entry in first_by_host.items() if host_matches(pattern, host)]
+    return min(hits, key=lambda entry: entry[0])[1] if hits else None

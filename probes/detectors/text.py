@@ -6,7 +6,7 @@ import re
 
 from ..findings import Evidence
 from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, matchers_of
+from .base import Candidate, PageSnapshot, indexed_matchers, regex
 
 
 class TextDetector:
@@ -15,10 +15,10 @@ class TextDetector:
 
     def detect(self, rules: list[LoadedRule], snapshot: PageSnapshot) -> list[Candidate]:
         found = []
-        for rule, matcher in matchers_of(rules, self.kinds):
-            pattern = re.compile(matcher.text.pattern, re.IGNORECASE)
+        for rule, _matcher, _kind, text in indexed_matchers(tuple(rules), self.kinds):
+            pattern = regex(text.pattern)
             for frame in snapshot.frames:
-                candidate = self._match(rule, pattern, matcher.text.scope, frame.data, frame.main)
+                candidate = self._match(rule, pattern, text.scope, frame.data, frame.main)
                 if candidate:
                     found.append(candidate)
                     break
