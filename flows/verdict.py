@@ -2,8 +2,8 @@
 
 * **not OK**: the resource loads nowhere; or it shows a forbidden feature (a ``block`` finding:
   translation, communication, web search, AI) anywhere.
-* **OK with conditions**: it loads, but only at some locations (location-specific failure) or in
-  some browsers, or needed a retry (flaky), or has findings a person must review (a link to
+* **OK with conditions**: it loads, but only at some locations (location-specific failure), in
+  some browsers, or not in one browser at one location, or needed a retry (flaky), or has findings a person must review (a link to
   YouTube, a share button), or has findings a person reviewed and accepted.
 * **OK**: it loads everywhere it was tested and nothing was found.
 
@@ -60,6 +60,7 @@ REASONS = {
     "finding_accepted": "reviewed: {category}: {name} ({page}) accepted by {by} on {date}: {reason}",
     "location_specific": "fails only at location {location} (location-specific): {errors}",
     "engine_fails": "does not load in {engine}",
+    "cell_fails": "does not load in {engine} at {location} ({errors})",
     "flaky": "unstable: needed a retry ({cells})",
 }
 """English text of every reason, by key (reports translate the keys; see flows/reports/messages/)."""
@@ -136,7 +137,13 @@ def _load_conditions(cells: list[StoredCell]) -> list[Reason]:
                for loc in location_specific(cells)]
     failing_engines = {c.key.engine for c in cells if c.status == "failing"}
     working_engines = {c.key.engine for c in cells if c.status in ("ok", "flaky")}
-    reasons += [Reason("engine_fails", {"engine": engine}) for engine in sorted(failing_engines - working_engines)]
+    broken_engines = failing_engines - working_engines
+    reasons += [Reason("engine_fails", {"engine": engine}) for engine in sorted(broken_engines)]
+    explained = set(location_specific(cells))
+    reasons += [Reason("cell_fails", {"engine": c.key.engine, "location": c.key.location,
+                                      "errors": c.result.error or "?"})
+                for c in sorted(cells, key=lambda c: (c.key.location, c.key.engine))
+                if c.status == "failing" and c.key.location not in explained and c.key.engine not in broken_engines]
     flaky = sorted({f"{c.key.engine}@{c.key.location}" for c in cells if c.status == "flaky"})
     if flaky:
         reasons.append(Reason("flaky", {"cells": ", ".join(flaky)}))

@@ -73,6 +73,10 @@ class BrowserSettings:
     Off by default: probes visit listed resources in throwaway contexts, and one process per site
     costs about a tenth more CPU and memory per probe (measured with ``bench/profile_probes.py``).
     Turn it on when a saved login session must be kept from third-party frames at all costs."""
+    recycle_after: int = 30
+    """A browser hands out this many contexts, then a fresh one takes over (the old one closes once
+    its last context has): Firefox's parent process keeps about 15 MB per closed context over
+    WebDriver-BiDi, and the Playwright driver grows too. 0 never recycles."""
 
 
 def find_engine(name: str, managed_path: str | None = None) -> Engine:
@@ -126,6 +130,13 @@ class Browsers:
     _browsers: dict[str, Browser] = field(default_factory=dict)
     _engines: dict[str, Engine] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _served: dict[str, int] = field(default_factory=dict)
+    """Contexts handed out by the current browser of each engine."""
+    _open: dict[int, int] = field(default_factory=dict)
+    """Open contexts per browser (by ``id``)."""
+    _retired: dict[int, Browser] = field(default_factory=dict)
+    """Browsers replaced by a fresh one, closed once their last context closes."""
+    _closing: set = field(default_factory=set)
     _tmp: tempfile.TemporaryDirectory = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="nettsjekk-"))
 
     def engine(self, name: str) -> Engine:
@@ -138,11 +149,43 @@ class Browsers:
         lock = self._locks.setdefault(name, asyncio.Lock())
         async with lock:
             current = self._browsers.get(name)
+            recycle = self.settings.recycle_after
+            if current is not None and current.is_connected() and recycle and self._served.get(name, 0) >= recycle:
+                log.info("%s browser handed out %d contexts; a fresh one takes over", name, self._served[name])
+                self._retire(name, current)
+                current = None
             if current is None or not current.is_connected():
                 if current is not None:
                     log.warning("%s browser was gone; launching it again", name)
                 self._browsers[name] = await self._launch(self.engine(name))
+                self._served[name] = 0
             return self._browsers[name]
+
+    def _retire(self, name: str, browser: Browser) -> None:
+        self._browsers.pop(name, None)
+        if self._open.get(id(browser), 0) > 0:
+            self._retired[id(browser)] = browser
+        else:
+            self._close_later(browser)
+
+    def _context_closed(self, browser: Browser) -> None:
+        key = id(browser)
+        self._open[key] = max(0, self._open.get(key, 0) - 1)
+        if self._open[key] == 0 and key in self._retired:
+            self._close_later(self._retired.pop(key))
+
+    def _close_later(self, browser: Browser) -> None:
+        self._open.pop(id(browser), None)
+        task = asyncio.get_running_loop().create_task(self._close_quietly(browser))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _close_quietly(browser: Browser) -> None:
+        try:
+            await asyncio.wait_for(browser.close(), 30)
+        except Exception as exc:  # noqa: BLE001 - a dead browser fails to close in many ways
+            log.debug("closing a replaced browser: %s", exc)
 
     async def new_context(self, name: str, proxy: str | None = None, timeout_ms: int = 30_000,
                           storage_state: dict | None = None) -> BrowserContext:
@@ -151,6 +194,7 @@ class Browsers:
         ``storage_state`` (a saved login session, see ``probes.sessions``) starts it logged in.
         """
         browser = await self.browser(name)
+        self._served[name] = self._served.get(name, 0) + 1
         options: dict = {
             "locale": self.settings.locale,
             "timezone_id": self.settings.timezone_id,
@@ -165,7 +209,14 @@ class Browsers:
             options["storage_state"] = storage_state
         if self.settings.trust_ca and name == "webkit":
             options["ignore_https_errors"] = True  # WebKit has no per-run trust store; documented in README
-        context = await browser.new_context(**options)
+        try:
+            context = await browser.new_context(**options)
+        except Exception:
+            if id(browser) in self._retired and not self._open.get(id(browser)):
+                self._close_later(self._retired.pop(id(browser)))
+            raise
+        self._open[id(browser)] = self._open.get(id(browser), 0) + 1
+        context.on("close", lambda _context: self._context_closed(browser))
         context.set_default_timeout(timeout_ms)
         context.set_default_navigation_timeout(timeout_ms)
         return context
@@ -181,12 +232,15 @@ class Browsers:
 
     async def close(self) -> None:
         """Close every browser; quiet if one is already gone."""
-        for browser in self._browsers.values():
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+        for browser in [*self._browsers.values(), *self._retired.values()]:
             try:
                 await browser.close()
             except Exception as exc:  # noqa: BLE001 - closing a crashed browser may fail in many ways
                 log.debug("closing browser: %s", exc)
         self._browsers.clear()
+        self._retired.clear()
         self._tmp.cleanup()
 
     async def _launch(self, engine: Engine) -> Browser:

@@ -123,3 +123,10 @@ def test_a_login_wall_does_not_hide_a_real_failure_elsewhere():
 def test_no_reachable_location_is_not_tested():
     assert resource_verdict([cell(status="location_unreachable")]) == (
         NOT_TESTED, ["not tested: no location could be reached"])
+
+
+def test_one_browser_failing_at_one_location_only_is_a_condition_naming_that_cell():
+    verdict, reasons = resource_verdict([cell(), cell(location="b"), cell(engine="firefox"),
+                                         cell(engine="firefox", location="b", status="failing", error="timeout")])
+    assert verdict == CONDITIONS
+    assert reasons == ["does not load in firefox at b (timeout)"]
