@@ -1,35 +1,22 @@
-"""Destinations that must not work in an exam (video, social media, search, AI, ...).
-
-TODO(deny): switch to ``nettsjekk.probes.deny.deny_category`` when the shared deny catalogue
-(``probes/data/deny.yaml``) lands; until then the small list in ``data/forbidden.yaml`` is used.
+"""Destinations that must not work in an exam (video, social media, search, AI, ...): the shared deny
+catalog (``probes/data/deny.yaml``, read by ``nettsjekk.flows.allowlist.deny``), the same list the
+allowlist exports are guarded with. A link there is ``forbidden_destination``, not requested at all.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlsplit
-
-from .policy import read_yaml
-
-
-@lru_cache(maxsize=1)
-def _suffixes() -> dict[str, str]:
-    data = read_yaml("forbidden.yaml")
-    return {host: category for category, hosts in data["categories"].items() for host in hosts}
 
 
 def forbidden_category(url: str) -> str | None:
-    """The category that forbids ``url``'s host (longest matching entry), or None.
+    """The deny category of ``url``'s host (its most specific entry), or None.
 
     >>> forbidden_category("https://www.youtube.com/watch?v=1")
     'video'
     >>> forbidden_category("https://translate.google.com/")
     'translation'
     """
-    host = (urlsplit(url).hostname or "").rstrip(".")
-    labels = host.split(".")
-    for start in range(len(labels)):
-        category = _suffixes().get(".".join(labels[start:]))
-        if category:
-            return category
-    return None
+    from nettsjekk.flows.allowlist.deny import deny_category
+
+    host = urlsplit(url).hostname or ""
+    return deny_category(host) if host else None
