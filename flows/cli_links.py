@@ -34,7 +34,7 @@ def register(cli: click.Group) -> None:
               help="At most this many pages are crawled; further links are still checked.")
 @click.option("--proxy", metavar="URL", help="HTTP proxy every request goes through, e.g. http://127.0.0.1:3128.")
 @click.option("--trust-ca", "trust_ca", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Also trust this CA certificate (PEM) in the browser recheck.")
+              help="Also trust this CA certificate (PEM), in the crawl and the browser recheck.")
 @click.option("--contact", envvar="NETTSJEKK_CONTACT", metavar="EMAIL",
               help="Your e-mail address, sent in the User-Agent (or set NETTSJEKK_CONTACT).")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
@@ -51,6 +51,8 @@ def register(cli: click.Group) -> None:
               help="List file or folder to find RESOURCE_ID in (default: the bundled lists).")
 @click.option("--vendors", "vendor_dir", type=click.Path(exists=True, file_okay=False),
               help="Vendor whitelist folder (default: the bundled one).")
+@click.option("--verify-tls/--no-verify-tls", default=True, show_default=True,
+              help="A certificate a browser would refuse makes the link broken (tls); --trust-ca adds authorities.")
 @click.option("--session/--no-session", "use_session", default=True, show_default=True,
               help="For a RESOURCE_ID: send the cookies of its saved login session (nettsjekk login), so the "
                    "pages behind the login are crawled.")
@@ -58,8 +60,8 @@ def register(cli: click.Group) -> None:
               help="State folder of the saved sessions (default: $NETTSJEKK_STATE_DIR or ~/.local/state/nettsjekk).")
 def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: tuple[str, ...],
           contact: str | None, fmt: str, engine: str, recheck: bool, ignore_robots: bool, timeout_s: float,
-          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None, use_session: bool,
-          state_dir: str | None) -> None:
+          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None, verify_tls: bool,
+          use_session: bool, state_dir: str | None) -> None:
     """Find broken links in a resource; exit 0 when none are broken, 1 when some are, 2 on bad input.
 
     TARGET is a URL (its whole site is crawled) or the id of a resource on a list (its site and
@@ -74,7 +76,7 @@ def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: 
     from nettsjekk.probes.crawler.runner import crawl
 
     options = {"depth": depth, "max_pages": max_pages, "proxy": check_proxy(proxy), "timeout_s": timeout_s,
-               "budget_s": budget_s}
+               "budget_s": budget_s, "verify_tls": verify_tls, "trust_ca": [str(Path(p).resolve()) for p in trust_ca]}
     if ignore_robots:
         options["obey_robots"] = False
     if use_session and "://" not in target:

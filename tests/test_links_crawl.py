@@ -22,7 +22,8 @@ def crawled(fake_internet, tmp_path_factory):
     list_file, vendors = write_catalog(tmp_path_factory.mktemp("catalog"))
     catalog = load_catalog([list_file], vendors)
     job = job_for_resource(catalog, catalog.resource("lenkesjekk-test"), "drift@lenkesjekk-test.no",
-                           proxy=fake_internet.proxy_url, obey_robots=True, **FAST)
+                           proxy=fake_internet.proxy_url, obey_robots=True,
+                           trust_ca=[str(fake_internet.ca_cert_path)], **FAST)
     fake_internet.reset()
     report = crawl(job)
     return report, list(fake_internet.requests)
@@ -163,3 +164,16 @@ def test_a_browser_rechecks_walls_and_ambiguous_breaks(report, browsers, fake_in
     assert (down.status, down.recheck.outcome, down.recheck.http_status) == ("broken", "failed", 503)
     assert sum(1 for link in rechecked.links if link.recheck) == 2
     assert rechecked.summary["bot_blocked"] == report.summary["bot_blocked"]
+
+
+def test_a_certificate_a_browser_would_refuse_makes_the_link_broken(internet):
+    """The fake internet serves expired.example-ordbok.no with an expired certificate (signed by the run's
+    CA, which the crawl trusts): pupils would meet a certificate error, so the link is broken/tls."""
+    from nettsjekk.probes.crawler import job_for_url
+
+    job = job_for_url("https://expired.example-ordbok.no/", "drift@lenkesjekk-test.no", proxy=internet.proxy_url,
+                      trust_ca=[str(internet.ca_cert_path)], **FAST)
+    found = crawl(job).link("https://expired.example-ordbok.no/")
+    assert (found.status, found.reason) == ("broken", "tls"), found
+    unchecked = crawl(job.model_copy(update={"verify_tls": False})).link("https://expired.example-ordbok.no/")
+    assert unchecked.status != "broken" or unchecked.reason != "tls"

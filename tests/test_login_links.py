@@ -30,7 +30,7 @@ def catalog():
 
 def test_without_a_session_the_crawl_reports_the_login_wall_not_a_broken_link(internet, catalog):
     job = job_for_resource(catalog, catalog.resource("lisens-demo"), "drift@testfylke.no", proxy=internet.proxy_url,
-                           **FAST)
+                           trust_ca=[str(internet.ca_cert_path)], **FAST)
     assert job.login_hosts == [IDP]
     report = crawl(job)
     start = report.link(URL)
@@ -42,7 +42,7 @@ def test_without_a_session_the_crawl_reports_the_login_wall_not_a_broken_link(in
 
 def test_a_401_is_a_login_wall(internet, catalog):
     job = job_for_resource(catalog, catalog.resource("lisens-demo"), "drift@testfylke.no", proxy=internet.proxy_url,
-                           **FAST).model_copy(update={"start_urls": [f"{URL}konto/"]})
+                           trust_ca=[str(internet.ca_cert_path)], **FAST).model_copy(update={"start_urls": [f"{URL}konto/"]})
     report = crawl(job)
     assert (report.link(f"{URL}konto/").status, report.link(f"{URL}konto/").reason) == ("login_required", "http_401")
     assert report.broken == []
@@ -61,7 +61,8 @@ def test_with_the_saved_session_the_pages_behind_the_login_are_crawled(internet,
         cookies = session.storage_state["cookies"]
         internet.requests.clear()
         job = job_for_resource(catalog, catalog.resource("lisens-demo"), "drift@testfylke.no",
-                               proxy=internet.proxy_url, cookies=cookies, **FAST)
+                               proxy=internet.proxy_url, cookies=cookies, trust_ca=[str(internet.ca_cert_path)],
+                               **FAST)
         assert "value" not in repr(job)
         report = crawl(job)
     finally:

@@ -50,6 +50,10 @@ class CrawlJob(BaseModel):
     budget_s: float = Field(default=600.0, gt=0, description="time budget of this crawl")
     check_assets: bool = True
     log_level: str = "WARNING"
+    verify_tls: bool = Field(default=True, description="a certificate a browser would refuse (expired, wrong host, "
+                             "unknown authority) makes the link broken/tls")
+    trust_ca: list[str] = Field(default_factory=list, description="extra CA certificates (PEM files) to trust besides "
+                                "the system's, e.g. a TLS-inspecting exam proxy's")
     login_hosts: list[str] = Field(default_factory=list, description="identity-provider and sign-in hosts: a redirect "
                                    "there is a login wall (status login_required), not a broken link")
     cookies: list[dict] = Field(default_factory=list, repr=False,

@@ -13,9 +13,11 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from nettsjekk.probes.errors import NettsjekkError
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 MODULE = "nettsjekk.probes.crawler.run"
 GRACE_S = 30.0
 MIN_JOB_S = 5.0
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 PROXY_ENV = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
 
 
@@ -42,12 +45,13 @@ class _Output:
 def crawl(job: CrawlJob, python: str = sys.executable) -> LinkReport:
     """Crawl ``job`` in a child process and return its report (partial if it had to be killed)."""
     started = time.monotonic()
-    try:
-        proc = subprocess.run([python, "-m", MODULE], input=job.model_dump_json(), capture_output=True,
-                              text=True, timeout=job.budget_s + 2 * job.timeout_s + GRACE_S, env=child_env(job))
-        stdout, stderr, killed = proc.stdout, proc.stderr, False
-    except subprocess.TimeoutExpired as exc:
-        stdout, stderr, killed = _text(exc.stdout), _text(exc.stderr), True
+    with tempfile.TemporaryDirectory(prefix="nettsjekk-crawl-") as tmp:
+        try:
+            proc = subprocess.run([python, "-m", MODULE], input=job.model_dump_json(), capture_output=True, text=True,
+                                  timeout=job.budget_s + 2 * job.timeout_s + GRACE_S, env=child_env(job, Path(tmp)))
+            stdout, stderr, killed = proc.stdout, proc.stderr, False
+        except subprocess.TimeoutExpired as exc:
+            stdout, stderr, killed = _text(exc.stdout), _text(exc.stderr), True
     output = parse_lines(stdout.splitlines())
     if not output.summary and not killed:
         raise CrawlError(f"the link crawl of {job.resource} failed: {_tail(stderr)}")
@@ -69,16 +73,36 @@ def crawl_many(jobs: Iterable[CrawlJob], run_budget_s: float, python: str = sys.
     return reports
 
 
-def child_env(job: CrawlJob) -> dict[str, str]:
+def child_env(job: CrawlJob, tmp: Path | None = None) -> dict[str, str]:
     """The child's environment: with a proxy, the standard proxy variables point at it as well (a
-    second guard next to ``meta["proxy"]``) and ``no_proxy`` is dropped."""
+    second guard next to ``meta["proxy"]``) and ``no_proxy`` is dropped; with ``trust_ca``,
+    ``SSL_CERT_FILE`` names a bundle of the system's authorities plus those (written to ``tmp``)."""
     env = dict(os.environ)
+    if job.trust_ca and tmp is not None:
+        env["SSL_CERT_FILE"] = str(ca_bundle(job.trust_ca, tmp / "ca-bundle.pem"))
     if job.proxy:
         for name in PROXY_ENV:
             env.pop(name, None)
         env.update({"http_proxy": job.proxy, "https_proxy": job.proxy})
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+def ca_bundle(extra: Iterable[str], path: Path) -> Path:
+    """The system's CA bundle followed by the ``extra`` PEM files, written to ``path``."""
+    import ssl
+
+    parts = []
+    system = os.environ.get("SSL_CERT_FILE") or ssl.get_default_verify_paths().cafile or SYSTEM_BUNDLE
+    if system and Path(system).is_file():
+        parts.append(Path(system).read_text(encoding="utf-8", errors="replace"))
+    for name in extra:
+        try:
+            parts.append(Path(name).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CrawlError(f"cannot read the CA certificate {name}: {exc.strerror}") from None
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
 
 
 def parse_lines(lines: Iterable[str]) -> _Output:

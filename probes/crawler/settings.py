@@ -25,6 +25,7 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOAD_WARNSIZE": 0,
         "CLOSESPIDER_TIMEOUT": job.budget_s,
         "HTTPERROR_ALLOW_ALL": True,
+        "DOWNLOAD_VERIFY_CERTIFICATES": job.verify_tls,
         "RETRY_ENABLED": False,
         "REDIRECT_ENABLED": False,
         "METAREFRESH_ENABLED": False,
