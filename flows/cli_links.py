@@ -79,13 +79,16 @@ def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: 
                "budget_s": budget_s, "verify_tls": verify_tls, "trust_ca": [str(Path(p).resolve()) for p in trust_ca]}
     if ignore_robots:
         options["obey_robots"] = False
+    session_state = None
     if use_session and "://" not in target:
-        options["cookies"] = saved_cookies(target, engine, state_dir)
+        session_state = saved_session_state(target, engine, state_dir)
+        options["cookies"] = (session_state or {}).get("cookies", [])
     job = build_job(target, require_contact(contact), list_paths, vendor_dir, options)
     report = crawl(job)
     if recheck:
         report = asyncio.run(recheck_standalone(report, engine=engine, proxy=job.proxy, timeout_s=timeout_s,
-                                                trust_ca=tuple(Path(p) for p in trust_ca)))
+                                                trust_ca=tuple(Path(p) for p in trust_ca),
+                                                storage_state=session_state))
     click.echo(report.to_json() if fmt == "json" else format_links_text(report))
     sys.exit(EXIT_BROKEN if report.broken else EXIT_OK)
 
@@ -102,17 +105,18 @@ def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir
     return job_for_resource(catalog, catalog.resource(target), contact, **options)
 
 
-def saved_cookies(resource_id: str, engine: str, state_dir: str | None) -> list[dict]:
-    """The cookies of the resource's saved login session (``engine``'s or another engine's); says on
-    stderr which session is used, never its contents."""
+def saved_session_state(resource_id: str, engine: str, state_dir: str | None) -> dict | None:
+    """The resource's saved login session (``engine``'s or another engine's) as a Playwright storage
+    state: its cookies go with the crawl, and the browser recheck starts logged in. Says on stderr
+    which session is used, never its contents."""
     from nettsjekk.probes.sessions import SessionStore
 
     session = SessionStore(state_dir).find(resource_id, engine)
     if session is None:
-        return []
+        return None
     click.echo(f"{resource_id}: crawling with the saved login session ({session.engine}, saved "
                f"{session.saved_at_text})", err=True)
-    return [dict(c) for c in session.storage_state.get("cookies", [])]
+    return session.storage_state
 
 
 def require_contact(contact: str | None) -> str:

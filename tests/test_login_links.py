@@ -9,8 +9,10 @@ import secrets
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from nettsjekk.fakenet.login_site import FakeLogin
+from nettsjekk.flows.cli import cli
 from nettsjekk.flows.logins import LoginSetup, login_scripted
 from nettsjekk.lists.catalog import load_catalog
 from nettsjekk.probes.crawler import crawl, job_for_resource
@@ -65,8 +67,17 @@ def test_with_the_saved_session_the_pages_behind_the_login_are_crawled(internet,
                                **FAST)
         assert "value" not in repr(job)
         report = crawl(job)
+        cli_result = CliRunner().invoke(cli, [
+            "links", "lisens-demo", "--lists", str(LOGINDATA / "lisens.yaml"), "--vendors", str(LOGINDATA / "vendors"),
+            "--state-dir", str(tmp_path / "state"), "--proxy", internet.proxy_url, "--trust-ca",
+            str(internet.ca_cert_path), "--contact", "drift@testfylke.no", "--timeout", "2", "--ignore-robots"])
     finally:
         login.uninstall(internet)
+    assert cli_result.exit_code == 0, cli_result.output
+    assert "crawling with the saved login session (chromium, saved" in cli_result.stderr
+    cli_report = json.loads(cli_result.stdout)
+    assert {link["url"]: link["status"] for link in cli_report["links"]}[f"{URL}kapittel-1.html"] == "ok"
+    assert not [c["value"] for c in cookies if c["value"] in cli_result.output]
     assert report.link(URL).status == "ok", report.link(URL)
     assert report.link(f"{URL}kapittel-1.html").status == "ok"
     assert report.pages_crawled >= 2 and report.summary["login_required"] == 0

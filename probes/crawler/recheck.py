@@ -42,22 +42,24 @@ def needs_recheck(link: LinkResult) -> bool:
 
 async def recheck_report(report: LinkReport, browsers: Browsers, *, engine: str = "chromium",
                          proxy: str | None = None, timeout_s: float = 20.0, challenge_wait_s: float = 8.0,
-                         concurrency: int = 2) -> LinkReport:
-    """``report`` with every link that needs it rechecked in ``engine`` and its status settled."""
+                         concurrency: int = 2, storage_state: dict | None = None) -> LinkReport:
+    """``report`` with every link that needs it rechecked in ``engine`` and its status settled
+    (logged in when ``storage_state``, a saved session, is given)."""
     gate = asyncio.Semaphore(concurrency)
 
     async def settle(link: LinkResult) -> LinkResult:
         if not needs_recheck(link):
             return link
         async with gate:
-            seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s)
+            seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s, storage_state)
         return apply_recheck(link, seen)
 
     return report.with_links(list(await asyncio.gather(*(settle(link) for link in report.links))))
 
 
 async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", proxy: str | None = None,
-                             trust_ca: tuple[Path, ...] = (), timeout_s: float = 20.0) -> LinkReport:
+                             trust_ca: tuple[Path, ...] = (), timeout_s: float = 20.0,
+                             storage_state: dict | None = None) -> LinkReport:
     """``recheck_report`` with a Playwright and browsers of its own (for the CLI)."""
     if not any(needs_recheck(link) for link in report.links):
         return report
@@ -68,16 +70,19 @@ async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", pr
     async with async_playwright() as playwright:
         browsers = Browsers(playwright, BrowserSettings(trust_ca=trust_ca))
         try:
-            return await recheck_report(report, browsers, engine=engine, proxy=proxy, timeout_s=timeout_s)
+            return await recheck_report(report, browsers, engine=engine, proxy=proxy, timeout_s=timeout_s,
+                                        storage_state=storage_state)
         finally:
             await browsers.close()
 
 
 async def recheck_url(browsers: Browsers, url: str, engine: str, proxy: str | None,
-                      timeout_s: float = 20.0, challenge_wait_s: float = 8.0) -> Recheck:
+                      timeout_s: float = 20.0, challenge_wait_s: float = 8.0,
+                      storage_state: dict | None = None) -> Recheck:
     """What ``engine`` sees at ``url``: passed, failed (with the reason) or challenged."""
     try:
-        context = await browsers.new_context(engine, proxy=proxy, timeout_ms=int(timeout_s * 1000))
+        context = await browsers.new_context(engine, proxy=proxy, timeout_ms=int(timeout_s * 1000),
+                                             storage_state=storage_state)
     except EngineUnavailable as exc:
         return Recheck(browser=engine, outcome="unavailable", detail=str(exc))
     try:
