@@ -40,11 +40,6 @@ log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_S = 20.0
 
 
-def login_hosts_of(catalog: Catalog) -> tuple[str, ...]:
-    """Every vendor's (and the platform's) login hosts: where a probe meets a login wall."""
-    return tuple(sorted({h for vendor in catalog.vendors.values() for h in vendor.login_hosts}))
-
-
 def login_command(resource_id: str, engine: str, config_source: str = "") -> str:
     """The command that saves a new session."""
     tail = f" --config {config_source}" if config_source else ""
@@ -86,7 +81,7 @@ class LoginSetup:
 
     @property
     def login_hosts(self) -> tuple[str, ...]:
-        return login_hosts_of(self.catalog)
+        return self.catalog.login_hosts()
 
     def resource(self, resource_id: str) -> Resource:
         return self.catalog.resource(resource_id)
@@ -241,7 +236,7 @@ def check_sessions(config: Config, catalog: Catalog, pending: list[CellSpec], se
                    timeout_s: float = HEALTH_TIMEOUT_S) -> list[SessionCheck]:
     """Check every saved session the ``pending`` cells would use, once per resource and engine."""
     store = SessionStore(config.state_dir)
-    hosts = login_hosts_of(catalog)
+    hosts = catalog.login_hosts()
     firsts: dict[tuple[str, str], CellSpec] = {}
     for spec in pending:
         if spec.location.kind != "pool":

@@ -51,7 +51,7 @@ def build_cells(catalog: Catalog, resources: list[Resource], engines: list[str],
                 locations: list[Location], subpages_per_location: str = "split") -> list[CellSpec]:
     """Cells in a stable order: resource, then location, then engine."""
     cells = []
-    login_hosts = tuple(sorted({h for vendor in catalog.vendors.values() for h in vendor.login_hosts}))
+    login_hosts = catalog.login_hosts()
     for resource in resources:
         own = tuple(sorted(_vendor_domains(catalog, resource)))
         for position, location in enumerate(locations):

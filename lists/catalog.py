@@ -82,6 +82,10 @@ class Catalog:
         """The hosts every exam needs (Feide, Udir delivery), if ``_platform.yaml`` was loaded."""
         return self.vendors.get(PLATFORM_VENDOR)
 
+    def login_hosts(self) -> tuple[str, ...]:
+        """Every vendor's (and the platform's) login hosts, sorted: where a probe meets a login wall."""
+        return tuple(sorted({host for vendor in self.vendors.values() for host in vendor.login_hosts}))
+
     def select(self, list_name: str | None = None, county: str | None = None) -> list[Resource]:
         """Resources on ``list_name`` (``national``/``local``) and/or for ``county``, in file order."""
         return [

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from nettsjekk.fakenet.login_site import FakeLogin
-from nettsjekk.flows.logins import LoginSetup, login_hosts_of, login_scripted
+from nettsjekk.flows.logins import LoginSetup, login_scripted
 from nettsjekk.lists.catalog import load_catalog
 from nettsjekk.probes.replay import ReplayOptions, replay
 from nettsjekk.probes.sessions import SessionStore
@@ -49,7 +49,7 @@ def setup(tmp_path, fake_internet) -> LoginSetup:
 def test_a_licensed_resource_without_session_then_logged_in_then_expired(browsers, fake_internet, fake_feide, setup,
                                                                          engine):
     login, password = fake_feide
-    hosts = login_hosts_of(setup.catalog)
+    hosts = setup.catalog.login_hosts()
     probe = lambda **extra: browsers.probe(URL, engine, fake_internet.proxy_url, login_hosts=hosts,  # noqa: E731
                                            settle_s=0.5, max_subpages=0, **extra)
 

@@ -97,7 +97,7 @@ def job_for_resource(catalog: Catalog, resource: Resource, contact: str, **optio
     vendor = catalog.vendor_of(resource)
     exam = [entry.host for v in catalog.vendors.values() for entry in v.domains if entry.allows]
     options.setdefault("obey_robots", resource.obey_robots)
-    options.setdefault("login_hosts", sorted({h for v in catalog.vendors.values() for h in v.login_hosts}))
+    options.setdefault("login_hosts", list(catalog.login_hosts()))
     return _job(
         resource=resource.id, start_urls=[resource.url, *resource.extra_urls], contact=contact,
         scope_hosts=site_patterns(resource.host) + [entry.host for entry in vendor.domains],
