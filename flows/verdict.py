@@ -107,8 +107,7 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
     if not tested:
         return Assessment(NOT_TESTED, [_login_reason("login_needed", walled)])
     if not loading:
-        errors = ", ".join(sorted({c.result.error or "?" for c in tested}))
-        return Assessment(NOT_OK, [Reason("loads_nowhere", {"errors": errors}), *blocking])
+        return Assessment(NOT_OK, [Reason("loads_nowhere", {"errors": _errors(tested)}), *blocking])
     if blocking:
         return Assessment(NOT_OK, blocking + conditions)
     conditions = _load_conditions(tested) + ([_login_reason("login_cells", walled)] if walled else []) + conditions
@@ -117,9 +116,8 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
 
 def _login_reason(key: str, walled: list[StoredCell]) -> Reason:
     """Why cells stopped at a login wall say nothing, and the command that gets them past it."""
-    errors = ", ".join(sorted({c.result.error or "?" for c in walled}))
     cells = ", ".join(sorted({f"{c.key.engine}@{c.key.location}" for c in walled}))
-    return Reason(key, {"errors": errors, "cells": cells, "resource": walled[0].key.resource_id})
+    return Reason(key, {"errors": _errors(walled), "cells": cells, "resource": walled[0].key.resource_id})
 
 
 def location_specific(cells: Iterable[StoredCell]) -> list[str]:
@@ -133,7 +131,7 @@ def location_specific(cells: Iterable[StoredCell]) -> list[str]:
 
 
 def _load_conditions(cells: list[StoredCell]) -> list[Reason]:
-    reasons = [Reason("location_specific", {"location": loc, "errors": _errors(cells, location=loc)})
+    reasons = [Reason("location_specific", {"location": loc, "errors": _errors(c for c in cells if c.key.location == loc)})
                for loc in location_specific(cells)]
     failing_engines = {c.key.engine for c in cells if c.status == "failing"}
     working_engines = {c.key.engine for c in cells if c.status in ("ok", "flaky")}
@@ -184,5 +182,6 @@ def _finding_reason(severity: str, rule: str, params: dict[str, str], state: Rev
     return Reason(f"{prefix}_expired", {**params, "by": review.by, "expires": str(review.expires)}, rule)
 
 
-def _errors(cells: list[StoredCell], location: str) -> str:
-    return ", ".join(sorted({c.result.error or "?" for c in cells if c.key.location == location}))
+def _errors(cells: Iterable[StoredCell]) -> str:
+    """The cells' errors, each once, sorted: ``http_4xx, timeout``."""
+    return ", ".join(sorted({c.result.error or "?" for c in cells}))
