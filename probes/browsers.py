@@ -132,9 +132,9 @@ class Browsers:
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _served: dict[str, int] = field(default_factory=dict)
     """Contexts handed out by the current browser of each engine."""
-    _open: dict[int, int] = field(default_factory=dict)
-    """Open contexts per browser (by ``id``)."""
-    _retired: dict[int, Browser] = field(default_factory=dict)
+    _open: dict[Browser, int] = field(default_factory=dict)
+    """Contexts per browser, counted from the moment one is asked for until it closes."""
+    _retired: set[Browser] = field(default_factory=set)
     """Browsers replaced by a fresh one, closed once their last context closes."""
     _closing: set = field(default_factory=set)
     _tmp: tempfile.TemporaryDirectory = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="nettsjekk-"))
@@ -163,19 +163,19 @@ class Browsers:
 
     def _retire(self, name: str, browser: Browser) -> None:
         self._browsers.pop(name, None)
-        if self._open.get(id(browser), 0) > 0:
-            self._retired[id(browser)] = browser
+        if self._open.get(browser, 0) > 0:
+            self._retired.add(browser)
         else:
             self._close_later(browser)
 
     def _context_closed(self, browser: Browser) -> None:
-        key = id(browser)
-        self._open[key] = max(0, self._open.get(key, 0) - 1)
-        if self._open[key] == 0 and key in self._retired:
-            self._close_later(self._retired.pop(key))
+        self._open[browser] = max(0, self._open.get(browser, 0) - 1)
+        if self._open[browser] == 0 and browser in self._retired:
+            self._retired.discard(browser)
+            self._close_later(browser)
 
     def _close_later(self, browser: Browser) -> None:
-        self._open.pop(id(browser), None)
+        self._open.pop(browser, None)
         task = asyncio.get_running_loop().create_task(self._close_quietly(browser))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
@@ -194,7 +194,9 @@ class Browsers:
         ``storage_state`` (a saved login session, see ``probes.sessions``) starts it logged in.
         """
         browser = await self.browser(name)
+        # Counted before the first await: a browser replaced meanwhile waits for this context too.
         self._served[name] = self._served.get(name, 0) + 1
+        self._open[browser] = self._open.get(browser, 0) + 1
         options: dict = {
             "locale": self.settings.locale,
             "timezone_id": self.settings.timezone_id,
@@ -212,10 +214,8 @@ class Browsers:
         try:
             context = await browser.new_context(**options)
         except Exception:
-            if id(browser) in self._retired and not self._open.get(id(browser)):
-                self._close_later(self._retired.pop(id(browser)))
+            self._context_closed(browser)
             raise
-        self._open[id(browser)] = self._open.get(id(browser), 0) + 1
         context.on("close", lambda _context: self._context_closed(browser))
         context.set_default_timeout(timeout_ms)
         context.set_default_navigation_timeout(timeout_ms)
@@ -234,7 +234,7 @@ class Browsers:
         """Close every browser; quiet if one is already gone."""
         if self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
-        for browser in [*self._browsers.values(), *self._retired.values()]:
+        for browser in [*self._browsers.values(), *self._retired]:
             try:
                 await browser.close()
             except Exception as exc:  # noqa: BLE001 - closing a crashed browser may fail in many ways
