@@ -61,18 +61,28 @@ def reason_for_status(status: int, headers: dict[str, str]) -> Diagnosis | None:
 
 async def diagnose_proxy(proxy_url: str, target_url: str, timeout_s: float = 5.0) -> Diagnosis | None:
     """Ask an HTTP proxy to open a tunnel to ``target_url``'s host and explain a refusal."""
-    proxy = urlsplit(proxy_url)
-    if proxy.scheme not in ("http", "") or not proxy.hostname:
+    answer = await ask_proxy(proxy_url, target_url, timeout_s)
+    if answer is None or answer[0] == 200:
         return None
-    target = urlsplit(target_url)
+    status, headers = answer
+    return (reason_for_status(status, {name.lower(): value for name, value in headers.items()})
+            or Diagnosis("proxy", f"the proxy refused the tunnel with {status}"))
+
+
+async def ask_proxy(proxy_url: str, target_url: str, timeout_s: float = 5.0) -> tuple[int, dict[str, str]] | None:
+    """The status and headers (names as the proxy wrote them) an HTTP proxy answers to a ``CONNECT`` for
+    ``target_url``'s host; None when it cannot be asked or gives no readable answer in ``timeout_s``."""
+    proxy, target = urlsplit(proxy_url), urlsplit(target_url)
+    if proxy.scheme not in ("http", "") or not proxy.hostname or not target.hostname:
+        return None
     port = target.port or (443 if target.scheme == "https" else 80)
     try:
         return await asyncio.wait_for(_connect(proxy.hostname, proxy.port or 3128, target.hostname, port), timeout_s)
-    except (OSError, asyncio.TimeoutError, ValueError):
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
         return None
 
 
-async def _connect(proxy_host: str, proxy_port: int, host: str, port: int) -> Diagnosis | None:
+async def _connect(proxy_host: str, proxy_port: int, host: str, port: int) -> tuple[int, dict[str, str]]:
     reader, writer = await asyncio.open_connection(proxy_host, proxy_port)
     try:
         writer.write(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
@@ -81,7 +91,5 @@ async def _connect(proxy_host: str, proxy_port: int, host: str, port: int) -> Di
     finally:
         writer.close()
     status = int(head[0].split(" ")[1])
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if ":" in line)}
-    if status == 200:
-        return None
-    return reason_for_status(status, headers) or Diagnosis("proxy", f"the proxy refused the tunnel with {status}")
+    headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if ":" in line)}
+    return status, headers

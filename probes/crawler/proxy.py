@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,6 +21,8 @@ from scrapy.http import Response
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
+
+from nettsjekk.probes.classify import ask_proxy
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -56,37 +57,11 @@ class TunnelAnswerMiddleware:
         proxy = request.meta.get("proxy")
         if not isinstance(exception, TunnelError) or not proxy:
             return None
-        answer = await ask_proxy(proxy, request.url)
+        answer = await ask_proxy(proxy, request.url, ASK_TIMEOUT_S)
         if answer is None:
             return None
         status, headers = answer
         return Response(request.url, status=status, headers=headers, request=request)
-
-
-async def ask_proxy(proxy_url: str, target_url: str) -> tuple[int, dict[str, str]] | None:
-    """The status and headers an HTTP proxy answers to ``CONNECT`` for ``target_url``'s host."""
-    proxy, target = urlsplit(proxy_url), urlsplit(target_url)
-    if proxy.scheme not in ("http", "") or not proxy.hostname or not target.hostname:
-        return None
-    port = target.port or (443 if target.scheme == "https" else 80)
-    try:
-        return await asyncio.wait_for(_connect(proxy.hostname, proxy.port or 3128, target.hostname, port),
-                                      ASK_TIMEOUT_S)
-    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
-        return None
-
-
-async def _connect(proxy_host: str, proxy_port: int, host: str, port: int) -> tuple[int, dict[str, str]]:
-    reader, writer = await asyncio.open_connection(proxy_host, proxy_port)
-    try:
-        writer.write(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
-        await writer.drain()
-        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    finally:
-        writer.close()
-    status = int(head[0].split(" ")[1])
-    headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if ":" in line)}
-    return status, headers
 
 
 class ProxyOnlyResolver(CachingThreadedResolver):
