@@ -6,6 +6,7 @@ A rule file::
     rules:
       - id: ai-intercom-fin
         name: Intercom Fin AI agent
+        name_nb: Intercom Fin KI-agent   # optional; Norwegian reports show it instead of name
         description: What it is and why it is forbidden during an exam.
         severity: block              # block | review | info
         references: [https://www.intercom.com/fin]
@@ -129,6 +130,8 @@ class Rule(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
     category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
     name: Annotated[str, Field(min_length=1)]
+    name_nb: Annotated[str, Field(min_length=1)] | None = None
+    """The name in bokmål, shown in Norwegian reports (``name`` is shown when it is missing)."""
     description: Annotated[str, Field(min_length=1)]
     severity: Severity
     references: list[str] = Field(default_factory=list)
