@@ -259,11 +259,13 @@ def _register_command_modules() -> None:
     from nettsjekk.flows.cli_allowlist import register as register_allowlist
     from nettsjekk.flows.cli_links import register as register_links
     from nettsjekk.flows.cli_login import register as register_login
+    from nettsjekk.flows.cli_replay import register as register_replay
     from nettsjekk.flows.cli_report import register as register_report
 
     register_allowlist(cli)
     register_links(cli)
     register_login(cli)
+    register_replay(cli)
     register_report(cli)
 
 

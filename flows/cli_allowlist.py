@@ -22,9 +22,15 @@ FORMATS = ("plain", "wildcard", "squid", "pac", "chrome", "seb", "csv")
 LIST_CHOICES = ("national", "local", "all")
 
 
-def _source_options(command):
-    """The options both commands share: what to load and which resources to cover."""
-    options = [
+def _options(command, options: list):
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def selection_options(command):
+    """What to load and which resources to cover (``export``, ``whitelist-doc`` and ``replay``)."""
+    return _options(command, [
         click.option("--list", "list_name", type=click.Choice(LIST_CHOICES), default="all", show_default=True,
                      help="Resources of the national list, the local lists, or all."),
         click.option("--vendor", metavar="ID", help="Only the resources of this vendor."),
@@ -38,15 +44,31 @@ def _source_options(command):
                      help="Use the probe results of this checkpoint run (the store and lists of --config)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default="nettsjekk.yaml",
                      show_default=True, help="Configuration whose results store --run reads."),
+    ])
+
+
+def _source_options(command):
+    """The options both document commands share: the selection, the header's checkpoint, the output."""
+    return selection_options(_options(command, [
         click.option("--checkpoint", metavar="NAME", default="", help="Checkpoint name for the header, e.g. T-7."),
         click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    ]))
 
 
-def _select(list_paths: tuple[str, ...], vendor_dir: str | None, results: tuple[str, ...], list_name: str,
+def compile_options(command):
+    """How the allowlist is compiled (``export`` and ``replay``)."""
+    return _options(command, [
+        click.option("--exceptions", "exceptions_file", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="YAML file of approved exceptions to the deny guard (host, reason, who, expires)."),
+        click.option("--include-inferred", is_flag=True, help="Also export inferred vendor entries no probe saw."),
+        click.option("--own-domain-wildcards", is_flag=True,
+                     help="Allow *.<registered domain> of each resource's own host (never over shared infrastructure)."),
+        click.option("--no-platform", is_flag=True,
+                     help="Leave out the hosts of vendor_whitelists/_platform.yaml."),
+    ])
+
+
+def select_resources(list_paths: tuple[str, ...], vendor_dir: str | None, results: tuple[str, ...], list_name: str,
             vendor: str | None, run_id: str | None = None, config_path: str = "nettsjekk.yaml") -> Selection:
     from nettsjekk.flows.allowlist.selection import select
 
@@ -83,12 +105,7 @@ def _write(text: str, output: str | None) -> None:
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Target of the allowlist.")
 @_source_options
-@click.option("--exceptions", "exceptions_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="YAML file of approved exceptions to the deny guard (host, reason, who, expires).")
-@click.option("--include-inferred", is_flag=True, help="Also export inferred vendor entries no probe saw.")
-@click.option("--own-domain-wildcards", is_flag=True,
-              help="Allow *.<registered domain> of each resource's own host (never over shared infrastructure).")
-@click.option("--no-platform", is_flag=True, help="Leave out the hosts of vendor_whitelists/_platform.yaml.")
+@compile_options
 @click.option("--pac-proxy", default="DIRECT", show_default=True, metavar="RESULT",
               help="PAC result for allowed hosts, e.g. 'PROXY proxy.skole.no:3128'.")
 @click.option("--squid-acl-path", default="/etc/squid/nettsjekk-allowlist.txt", show_default=True, metavar="PATH",
@@ -109,17 +126,14 @@ def export_command(fmt: str, list_name: str, vendor: str | None, results: tuple[
         nettsjekk export --format chrome --list national --checkpoint T-7
         nettsjekk export --format seb --vendor unibok --exceptions exceptions.yaml
     """
-    from nettsjekk.flows.allowlist.compiler import CompileOptions, compile_allowlist
-    from nettsjekk.flows.allowlist.exceptions import load_exceptions
+    from nettsjekk.flows.allowlist.compiler import CompileOptions
     from nettsjekk.flows.allowlist.header import header_lines
     from nettsjekk.flows.allowlist.render import render_export, render_squid_snippet
 
-    selection = _select(list_paths, vendor_dir, results, list_name, vendor, run_id, config_path)
+    selection = select_resources(list_paths, vendor_dir, results, list_name, vendor, run_id, config_path)
     options = CompileOptions(include_inferred, own_domain_wildcards, not no_platform)
     context = _context(selection, checkpoint, _option_notes(options))
-    exceptions = load_exceptions(exceptions_file, date.today())
-    allowlist = compile_allowlist(selection.catalog, selection.resources, selection.inventory, options,
-                                  exceptions=exceptions)
+    allowlist, exceptions = compile_selection(selection, options, exceptions_file)
     _write(render_export(allowlist, fmt, context, allowed_proxy=pac_proxy, squid_acl_path=squid_acl_path), output)
     if fmt == "squid" and squid_conf:
         Path(squid_conf).write_text(render_squid_snippet(squid_acl_path, context), encoding="utf-8")
@@ -129,6 +143,17 @@ def export_command(fmt: str, list_name: str, vendor: str | None, results: tuple[
     click.echo(f"{len(allowlist.entries)} entries ({fmt}) for {len(allowlist.resources)} resources; "
                f"{len(allowlist.left_out)} left out; {len(exceptions.active)} exceptions in force"
                + (f"; written to {output}" if output else ""), err=True)
+
+
+def compile_selection(selection: Selection, options: CompileOptions, exceptions_file: str | None):
+    """The compiled allowlist of ``selection`` and the exceptions in force (``export`` and ``replay``)."""
+    from nettsjekk.flows.allowlist.compiler import compile_allowlist
+    from nettsjekk.flows.allowlist.exceptions import load_exceptions
+
+    exceptions = load_exceptions(exceptions_file, date.today())
+    allowlist = compile_allowlist(selection.catalog, selection.resources, selection.inventory, options,
+                                  exceptions=exceptions)
+    return allowlist, exceptions
 
 
 def _option_notes(options: CompileOptions) -> tuple[str, ...]:
@@ -158,7 +183,7 @@ def whitelist_doc_command(fmt: str, list_name: str, vendor: str | None, results:
     """
     from nettsjekk.flows.allowlist.doc import build_document, render_document
 
-    selection = _select(list_paths, vendor_dir, results, list_name, vendor, run_id, config_path)
+    selection = select_resources(list_paths, vendor_dir, results, list_name, vendor, run_id, config_path)
     sections = build_document(selection.catalog, list(selection.resources), selection.inventory)
     _write(render_document(sections, fmt, _context(selection, checkpoint)), output)
 

@@ -22,7 +22,7 @@ MAX_HOSTNAME_LENGTH = 253
 def normalize_hostname(raw: str) -> str:
     """Return ``raw`` as a lower-case ASCII (punycode) hostname, or raise ``InvalidHostname``.
 
-    Accepts internationalised names (``blåbær.no`` becomes ``xn--blbr-roa0b.no``) and a single
+    Accepts internationalised names (``blåbær.no`` becomes ``xn--blbr-roah.no``) and a single
     trailing dot. Rejects whitespace, control characters, empty or over-long labels, labels that
     start or end with a hyphen, and anything that is not letters, digits and hyphens.
 
