@@ -27,7 +27,8 @@ finding counts, by its rule:
 * **expired** acceptance: counts as open again, like no review; the reason says it expired.
 
 Reasons are :class:`Reason` objects: ``str(reason)`` is the English text kept in the store and
-shown by the CLI; ``key`` and ``params`` let reports say the same in another language.
+shown by the CLI (rule names and error codes as they are); ``key``, ``params`` and ``codes`` let
+reports say the same in another language (the rule's bokmål name, each error code explained).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class Reason:
     params: dict[str, str] = field(default_factory=dict)
     rule: str | None = None
     """The rule of a finding reason (for links to its evidence)."""
+    codes: tuple[str, ...] = ()
+    """The probe error codes the ``errors`` param lists (reports explain each one)."""
 
     def __str__(self) -> str:
         return REASONS[self.key].format(**self.params)
@@ -107,7 +110,7 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
     if not tested:
         return Assessment(NOT_TESTED, [_login_reason("login_needed", walled)])
     if not loading:
-        return Assessment(NOT_OK, [Reason("loads_nowhere", {"errors": _errors(tested)}), *blocking])
+        return Assessment(NOT_OK, [_error_reason("loads_nowhere", tested), *blocking])
     if blocking:
         return Assessment(NOT_OK, blocking + conditions)
     conditions = _load_conditions(tested) + ([_login_reason("login_cells", walled)] if walled else []) + conditions
@@ -117,7 +120,7 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
 def _login_reason(key: str, walled: list[StoredCell]) -> Reason:
     """Why cells stopped at a login wall say nothing, and the command that gets them past it."""
     cells = ", ".join(sorted({f"{c.key.engine}@{c.key.location}" for c in walled}))
-    return Reason(key, {"errors": _errors(walled), "cells": cells, "resource": walled[0].key.resource_id})
+    return _error_reason(key, walled, cells=cells, resource=walled[0].key.resource_id)
 
 
 def location_specific(cells: Iterable[StoredCell]) -> list[str]:
@@ -131,15 +134,14 @@ def location_specific(cells: Iterable[StoredCell]) -> list[str]:
 
 
 def _load_conditions(cells: list[StoredCell]) -> list[Reason]:
-    reasons = [Reason("location_specific", {"location": loc, "errors": _errors(c for c in cells if c.key.location == loc)})
+    reasons = [_error_reason("location_specific", [c for c in cells if c.key.location == loc], location=loc)
                for loc in location_specific(cells)]
     failing_engines = {c.key.engine for c in cells if c.status == "failing"}
     working_engines = {c.key.engine for c in cells if c.status in ("ok", "flaky")}
     broken_engines = failing_engines - working_engines
     reasons += [Reason("engine_fails", {"engine": engine}) for engine in sorted(broken_engines)]
     explained = set(location_specific(cells))
-    reasons += [Reason("cell_fails", {"engine": c.key.engine, "location": c.key.location,
-                                      "errors": c.result.error or "?"})
+    reasons += [_error_reason("cell_fails", [c], engine=c.key.engine, location=c.key.location)
                 for c in sorted(cells, key=lambda c: (c.key.location, c.key.engine))
                 if c.status == "failing" and c.key.location not in explained and c.key.engine not in broken_engines]
     flaky = sorted({f"{c.key.engine}@{c.key.location}" for c in cells if c.status == "flaky"})
@@ -154,8 +156,8 @@ def _finding_reasons(cells: list[StoredCell], reviews: ReviewBook | None) -> tup
     seen: dict[tuple[str, str, str], dict[str, str]] = {}
     for cell in cells:
         for f in cell.result.findings:
-            seen.setdefault((f.severity, f.category, f.rule),
-                            {"category": f.category, "name": f.name or f.rule, "page": f.page})
+            names = {"name": f.name or f.rule, **({"name_nb": f.name_nb} if f.name_nb else {})}
+            seen.setdefault((f.severity, f.category, f.rule), {"category": f.category, **names, "page": f.page})
     resource_id = cells[0].key.resource_id
     blocking: list[Reason] = []
     conditions: list[Reason] = []
@@ -182,6 +184,7 @@ def _finding_reason(severity: str, rule: str, params: dict[str, str], state: Rev
     return Reason(f"{prefix}_expired", {**params, "by": review.by, "expires": str(review.expires)}, rule)
 
 
-def _errors(cells: Iterable[StoredCell]) -> str:
-    """The cells' errors, each once, sorted: ``http_4xx, timeout``."""
-    return ", ".join(sorted({c.result.error or "?" for c in cells}))
+def _error_reason(key: str, failed: Iterable[StoredCell], **params: str) -> Reason:
+    """A reason naming the cells' error codes, each once, sorted: ``errors`` is ``http_4xx, timeout``."""
+    codes = tuple(sorted({c.result.error or "?" for c in failed}))
+    return Reason(key, {**params, "errors": ", ".join(codes)}, codes=codes)

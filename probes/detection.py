@@ -127,8 +127,9 @@ async def detect_page(page: Page, rules: list[LoadedRule], requests: list[Reques
     findings = []
     for candidate, count in best_per_rule(candidates):
         shot = await _crop(page, candidate, evidence_dir, label) if evidence_dir else None
-        findings.append(Finding(category=candidate.rule.category, rule=candidate.rule.id, name=candidate.rule.rule.name,
-                                severity=candidate.rule.rule.severity, page=snapshot.page_url,
+        rule = candidate.rule.rule
+        findings.append(Finding(category=candidate.rule.category, rule=candidate.rule.id, name=rule.name,
+                                name_nb=rule.name_nb, severity=rule.severity, page=snapshot.page_url,
                                 evidence=candidate.evidence, screenshot=shot, matches=count))
     findings.sort(key=lambda f: ("block review info".split().index(f.severity), f.category, f.rule))
     return PageDetection(findings, errors, snapshot)

@@ -26,6 +26,8 @@ class Finding(BaseModel):
     category: str
     rule: str
     name: str = ""
+    name_nb: str | None = Field(default=None, description="the rule's name in bokmål, when it has one (Norwegian "
+                                                            "reports show it instead of name)")
     severity: str
     page: str
     evidence: Evidence

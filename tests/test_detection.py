@@ -22,6 +22,8 @@ def test_a_chat_widget_injected_after_load_is_a_communication_finding_with_evide
     by_rule = {f.rule: f for f in result.findings}
     launcher = by_rule["test-chat-launcher"]
     assert (launcher.category, launcher.severity, launcher.page) == ("communication", "block", "https://www.chat-sent.no/")
+    assert (launcher.name, launcher.name_nb) == ("Test chat launcher", "Testknapp for chat")
+    assert (by_rule["test-chat-text"].name, by_rule["test-chat-text"].name_nb) == ("Test chat text", None)
     assert launcher.evidence.kind == "element" and launcher.evidence.value == "#intercom-container"
     assert launcher.evidence.snippet.startswith('<div id="intercom-container"')
     assert len(launcher.evidence.snippet) <= 300

@@ -25,11 +25,11 @@ from nettsjekk.flows.reports.render import render_format
 from nettsjekk.flows.reports.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
 from nettsjekk.flows.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
 from nettsjekk.flows.runplan import finish_run, prepare_run
-from nettsjekk.flows.store import CellKey, Store
-from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, resource_verdict
+from nettsjekk.flows.store import CellKey, Store, StoredCell
+from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, Reason, assess, resource_verdict
 from nettsjekk.probes.errors import ConfigError
 from nettsjekk.probes.findings import Evidence, Finding
-from nettsjekk.probes.results import ProbeResult, RequestRecord
+from nettsjekk.probes.results import ERROR_REASONS, ProbeResult, RequestRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "reports"
@@ -39,10 +39,10 @@ DAY = "2026-11-23T08:00:00+00:00"
 
 
 def finding(category: str, rule: str, severity: str, kind: str = "element", value: str = "#chat",
-            matches: int = 1) -> Finding:
-    return Finding(category=category, rule=rule, name=rule.replace("-", " ").title(), severity=severity,
-                   page="https://www.laeremiddel-demo.no/", evidence=Evidence(kind=kind, value=value),
-                   matches=matches)
+            matches: int = 1, name_nb: str | None = None) -> Finding:
+    return Finding(category=category, rule=rule, name=rule.replace("-", " ").title(), name_nb=name_nb,
+                   severity=severity, page="https://www.laeremiddel-demo.no/",
+                   evidence=Evidence(kind=kind, value=value), matches=matches)
 
 
 def result(url: str, engine: str, location: str, ok: bool = True, hosts: tuple[str, ...] = (),
@@ -70,7 +70,7 @@ def write_config(folder: Path, **extra) -> Path:
     return path
 
 
-CHAT = finding("communication", "comm-intercom-messenger", "block")
+CHAT = finding("communication", "comm-intercom-messenger", "block", name_nb="Intercom Messenger (livechat)")
 YOUTUBE = finding("video", "video-youtube-link", "review", kind="link", value="https://www.youtube.com/x", matches=3)
 
 
@@ -211,6 +211,88 @@ def test_html_and_markdown_load_nothing_from_the_network(run):
         assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", page)
     assert (folder / "ict" / "report.js").is_file() and (folder / "ict" / "report.css").is_file()
     assert "Demo-læremiddel med chat" in md and "| Ikke OK |" in md
+
+
+# ---------------------------------------------------------------- rule names and error codes in the report's language
+
+PAGE = "https://www.laeremiddel-demo.no/"
+
+
+def test_a_norwegian_report_names_a_chat_finding_in_bokmal_and_an_english_report_in_english(run):
+    config, store, run_id = run
+    model = build_report(store, run_id, config)
+    chatbot = model.resource("demo-chatbot")
+
+    assert [Messages("nb").reason(r) for r in chatbot.reasons] == [
+        f"kommunikasjon: Intercom Messenger (livechat) ({PAGE})", f"må vurderes, video: Video Youtube Link ({PAGE})"]
+    assert [Messages("en").reason(r) for r in chatbot.reasons] == [
+        f"communication: Comm Intercom Messenger ({PAGE})", f"review video: Video Youtube Link ({PAGE})"]
+    assert str(chatbot.reasons[0]) == f"communication: Comm Intercom Messenger ({PAGE})", "the store keeps English"
+    folder = config.base / "names"
+    norsk = render_format(model, "ict", Messages("nb"), folder / "nb").read_text(encoding="utf-8")
+    english = render_format(model, "ict", Messages("en"), folder / "en").read_text(encoding="utf-8")
+    assert "<strong>Intercom Messenger (livechat)</strong> <code>comm-intercom-messenger</code>" in norsk
+    assert "<strong>Comm Intercom Messenger</strong> <code>comm-intercom-messenger</code>" in english
+    assert "Comm Intercom Messenger" not in norsk
+    comments = to_csv(model, Messages("nb"))
+    assert "kommunikasjon: Intercom Messenger (livechat)" in comments and "Comm Intercom Messenger" not in comments
+
+
+def test_a_confirmed_finding_to_report_is_named_in_the_reports_language(run):
+    config, store, run_id = run
+    model = build_report(store, run_id, config, reviews=[review("confirmed")])
+    [item] = model.to_report
+    md_nb = render_format(model, "md", Messages("nb"), config.base / "confirmed" / "nb.md").read_text(encoding="utf-8")
+    md_en = render_format(model, "md", Messages("en"), config.base / "confirmed" / "en.md").read_text(encoding="utf-8")
+
+    assert (item.subject, item.subject_nb) == ("Comm Intercom Messenger", "Intercom Messenger (livechat)")
+    assert "funn Intercom Messenger (livechat): Checked with the vendor" in md_nb
+    assert "Comm Intercom Messenger: Checked with the vendor" in md_en
+
+
+def test_a_finding_stored_before_bokmal_names_still_loads_and_shows_its_english_name_or_rule():
+    old = ProbeResult.model_validate_json(
+        '{"url": "https://x.no/", "browser": "chromium", "findings": [{"category": "ai", "rule": "ai-ui-text", '
+        '"name": "Ask AI controls", "severity": "block", "page": "https://x.no/", '
+        '"evidence": {"kind": "text", "value": "Spør KI"}}, {"category": "ai", "rule": "ai-kapa", "severity": '
+        '"block", "page": "https://x.no/", "evidence": {"kind": "script", "value": "kapa"}}]}')
+    assessment = assess([StoredCell(CellKey("x", "chromium", "skolen"), "ok", 1, old)])
+
+    assert old.findings[0].name_nb is None
+    assert assessment.verdict == NOT_OK
+    assert [Messages("nb").reason(r) for r in assessment.reasons] == [
+        "KI: ai-kapa (https://x.no/)", "KI: Ask AI controls (https://x.no/)"]
+
+
+def test_an_error_code_in_a_norwegian_reason_is_explained_in_norwegian_and_keeps_the_code(run):
+    config, store, run_id = run
+    broken = build_report(store, run_id, config).resource("demo-broken")
+
+    assert [str(r) for r in broken.reasons] == ["does not load anywhere (http_4xx)"], "the store keeps the code"
+    assert [Messages("nb").reason(r) for r in broken.reasons] == [
+        "lastes ikke noe sted (HTTP-feil 4xx, siden finnes ikke eller er sperret [http_4xx])"]
+    assert [Messages("en").reason(r) for r in broken.reasons] == [
+        "does not load anywhere (HTTP error 4xx, the page is missing or forbidden [http_4xx])"]
+    ict = render_format(build_report(store, run_id, config), "ict", Messages("nb"), config.base / "codes")
+    assert "feilet: HTTP-feil 4xx, siden finnes ikke eller er sperret [http_4xx]" in ict.read_text(encoding="utf-8")
+
+
+def test_several_and_unknown_error_codes_are_explained_one_by_one_or_shown_as_they_are():
+    both = Reason("cell_fails", {"engine": "firefox", "location": "skolen", "errors": "login_required, timeout"},
+                  codes=("login_required", "timeout"))
+    unknown = Reason("loads_nowhere", {"errors": "?, quantum_glitch"}, codes=("?", "quantum_glitch"))
+
+    assert Messages("nb").reason(both) == ("lastes ikke i firefox på skolen (krever innlogging [login_required], "
+                                           "tidsavbrudd, siden svarte ikke i tide [timeout])")
+    assert Messages("nb").reason(unknown) == "lastes ikke noe sted (?, quantum_glitch)"
+    assert Messages("en").reason(unknown) == str(unknown) == "does not load anywhere (?, quantum_glitch)"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_probe_error_code_has_an_explanation_in_both_languages(lang):
+    missing = [code for code in ERROR_REASONS if not catalogue(lang).get(f"error.{code}")]
+    assert missing == []
+    assert Messages(lang).error("dns").endswith(" [dns]")
 
 
 # ---------------------------------------------------------------- reviews

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from nettsjekk.probes.rulebook import RuleFileError, load_rules
+from nettsjekk.probes.rulebook import RuleFileError, default_rules, load_rules
 
 GOOD = """\
 category: ai
@@ -31,6 +31,17 @@ def test_a_county_rule_file_is_added_to_the_bundled_rules(tmp_path):
     assert [(r.id, r.category) for r in rules] == [("county-ai-tutor", "ai")]
 
 
+def test_a_county_rule_may_give_a_bokmal_name_and_one_without_keeps_only_its_name(tmp_path):
+    named = GOOD.replace("    name: County AI tutor\n", "    name: County AI tutor\n    name_nb: Fylkets KI-veileder\n")
+    assert load_rules([write(tmp_path, named)], include_defaults=False)[0].rule.name_nb == "Fylkets KI-veileder"
+    assert load_rules([write(tmp_path, GOOD)], include_defaults=False)[0].rule.name_nb is None
+
+
+def test_every_bundled_rule_has_a_bokmal_name_for_norwegian_reports():
+    missing = [r.id for r in default_rules() if not (r.rule.name_nb or "").strip()]
+    assert missing == [], f"rules without name_nb: {missing}"
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (("severity: block", "severity: blocker"),
      "rules.yaml:6: rules[0].severity: 'blocker' is not allowed (choose one of: block, review, info)"),
@@ -47,7 +58,7 @@ def test_a_county_rule_file_is_added_to_the_bundled_rules(tmp_path):
      "iframe_src, selector, text, global, form_action_host, link_host, link_url "
      "(got ['request_host', 'selector'])"),
     (("    name: County AI tutor", "    name: County AI tutor\n    colour: red"),
-     "rules.yaml:5: rules[0].colour: unknown field (allowed: id, category, name, description, severity, "
+     "rules.yaml:5: rules[0].colour: unknown field (allowed: id, category, name, name_nb, description, severity, "
      "references, matchers)"),
     (("category: ai", "category: gossip"),
      "rules.yaml:1: category: 'gossip' is not allowed (choose one of: ai, translation, communication, "

@@ -61,11 +61,26 @@ class Messages:
         return self(f"verdict.{VERDICT_KEYS[verdict]}")
 
     def reason(self, reason: Reason) -> str:
-        """A verdict reason in this language (categories translated too)."""
+        """A verdict reason in this language (categories, rule names and error codes translated too)."""
         params = dict(reason.params)
         if "category" in params and self.has(f"category.{params['category']}"):
             params["category"] = self(f"category.{params['category']}")
+        if "name" in params:
+            params["name"] = self.name(params["name"], params.pop("name_nb", None))
+        if reason.codes:
+            params["errors"] = ", ".join(self.error(code) for code in reason.codes)
         return self(f"reason.{reason.key}", **params)
+
+    def name(self, name: str, name_nb: str | None = None) -> str:
+        """A rule's name in this language: its bokmål name in a Norwegian report when it has one."""
+        return name_nb if self.lang == "nb" and name_nb else name
+
+    def error(self, code: str) -> str:
+        """A probe error code explained, the code kept for ICT staff: ``HTTP-feil 4xx, ... [http_4xx]``;
+        an unknown code as it is."""
+        if not code or not self.has(f"error.{code}"):
+            return code
+        return self("error_code", text=self(f"error.{code}"), code=code)
 
     def checkpoint(self, name: str) -> str:
         return self(f"checkpoint.{name}") if self.has(f"checkpoint.{name}") else name

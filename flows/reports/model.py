@@ -139,6 +139,8 @@ class FindingView:
     category: str
     rule: str
     name: str
+    name_nb: str | None
+    """The rule's bokmål name, when it has one (``Messages.name`` picks the one to show)."""
     severity: str
     page: str
     evidence_kind: str
@@ -212,6 +214,8 @@ class ToReport:
     kind: str
     """``rule`` or ``host``."""
     decision: Review
+    subject_nb: str | None = None
+    """The rule's bokmål name, when it has one."""
 
 
 @dataclass
@@ -475,9 +479,10 @@ def _findings(rid: str, cells: list[StoredCell], ctx: _Context) -> list[FindingV
                 state = ctx.book.finding(rid, f.rule)
                 view = merged[key] = FindingView(
                     anchor=f"f-{rid}-{_slug(f.rule)}-{len(merged) + 1}", category=f.category, rule=f.rule,
-                    name=f.name or f.rule, severity=f.severity, page=f.page, evidence_kind=f.evidence.kind,
-                    evidence_value=f.evidence.value, snippet=f.evidence.snippet, matches=0, seen_in=[],
-                    review=_review_status(state), decision=state.review if state else None, crop=None)
+                    name=f.name or f.rule, name_nb=f.name_nb, severity=f.severity, page=f.page,
+                    evidence_kind=f.evidence.kind, evidence_value=f.evidence.value, snippet=f.evidence.snippet,
+                    matches=0, seen_in=[], review=_review_status(state), decision=state.review if state else None,
+                    crop=None)
             view.seen_in.append(where)
             view.matches = max(view.matches, f.matches)
             if view.crop is None:
@@ -555,13 +560,13 @@ def _to_report(resources: list[ResourceView], book: ReviewBook) -> list[ToReport
     items = []
     for resource in resources:
         recipient = "resource_group" if resource.list == "national" else "vendor"
-        seen_rules = {f.rule: f.name for f in resource.findings}
+        seen_rules = {f.rule: (f.name, f.name_nb) for f in resource.findings}
         seen_hosts = {h for c in resource.cells for h in _cell_hosts(c, resource)}
-        for rule, name in sorted(seen_rules.items()):
+        for rule, (name, name_nb) in sorted(seen_rules.items()):
             state = book.finding(resource.id, rule)
             if state and state.status == "confirmed":
                 items.append(ToReport(resource.id, resource.name, resource.list, recipient, resource.vendor_name,
-                                      name, "rule", state.review))
+                                      name, "rule", state.review, name_nb))
         for host in sorted(seen_hosts):
             state = book.host(resource.id, host)
             if state and state.status == "confirmed":
