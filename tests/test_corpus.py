@@ -35,7 +35,7 @@ def test_every_labelled_page_is_classified_right(corpus_service, label_file, eng
     rig, service = corpus_service
     pages = load_labels([label_file])
     scores = service.run(evaluate(service.browsers, pages, [engine], rig.proxy_url, default_rules(),
-                                  settle_s=3.0, concurrency=3))
+                                  settle_s=5.0, concurrency=3))
     score = scores[engine]
 
     assert score.errors == [], "pages that did not load"
