@@ -274,7 +274,9 @@ def test_an_error_code_in_a_norwegian_reason_is_explained_in_norwegian_and_keeps
     assert [Messages("en").reason(r) for r in broken.reasons] == [
         "does not load anywhere (HTTP error 4xx, the page is missing or forbidden [http_4xx])"]
     ict = render_format(build_report(store, run_id, config), "ict", Messages("nb"), config.base / "codes")
-    assert "feilet: HTTP-feil 4xx, siden finnes ikke eller er sperret [http_4xx]" in ict.read_text(encoding="utf-8")
+    html = ict.read_text(encoding="utf-8")
+    assert "feilet: HTTP-feil 4xx, siden finnes ikke eller er sperret [http_4xx]" in html
+    assert "<td>HTTP-feil 4xx, siden finnes ikke eller er sperret [http_4xx]</td>" in html, "the broken link's reason"
 
 
 def test_several_and_unknown_error_codes_are_explained_one_by_one_or_shown_as_they_are():
