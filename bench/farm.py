@@ -32,6 +32,7 @@ import random
 import struct
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,32 +129,35 @@ def _svg(rng: random.Random, shapes: int) -> bytes:
 
 def _js(rng: random.Random, name: str, kb: int) -> str:
     """Plain JavaScript of about ``kb`` KB: functions the page never calls much (parse cost, like libraries)."""
-    out = [f"/* {name} */\n(function(){{'use strict';var registry={{}};"]
-    size = 0
-    i = 0
-    while size < kb * 1024:
+
+    def function(i: int) -> str:
         name_i = f"f{i}_{rng.getrandbits(20):x}"
-        fn = (f"function {name_i}(a,b){{var s=0;for(var k=0;k<(a||{rng.randint(3, 40)});k++)"
-              f"{{s+=(k*{rng.randint(1, 97)})%{rng.randint(2, 13)};}}"
-              f"return s+'{_words(rng, 4)}'.length+(b||0);}}registry['f{i}']={name_i};\n")
-        out.append(fn)
-        size += len(fn)
-        i += 1
-    out.append(f"window.__farm=(window.__farm||0)+1;}})();\n")
-    return "".join(out)
+        return (f"function {name_i}(a,b){{var s=0;for(var k=0;k<(a||{rng.randint(3, 40)});k++)"
+                f"{{s+=(k*{rng.randint(1, 97)})%{rng.randint(2, 13)};}}"
+                f"return s+'{_words(rng, 4)}'.length+(b||0);}}registry['f{i}']={name_i};\n")
+
+    return (f"/* {name} */\n(function(){{'use strict';var registry={{}};" + "".join(_pieces_up_to(kb, function))
+            + "window.__farm=(window.__farm||0)+1;})();\n")
+
+
+def _pieces_up_to(kb: int, piece: Callable[[int], str]) -> list[str]:
+    """``piece(0)``, ``piece(1)``, ... until they hold at least ``kb`` KB."""
+    pieces: list[str] = []
+    size = 0
+    while size < kb * 1024:
+        pieces.append(piece(len(pieces)))
+        size += len(pieces[-1])
+    return pieces
 
 
 def _css(rng: random.Random, font_css: str | None, kb: int) -> str:
-    rules = []
-    size = 0
-    i = 0
-    while size < kb * 1024:
-        rule = (f".c{i}-{rng.getrandbits(16):x}{{margin:{rng.randint(0, 24)}px {rng.randint(0, 24)}px;"
+
+    def rule(i: int) -> str:
+        return (f".c{i}-{rng.getrandbits(16):x}{{margin:{rng.randint(0, 24)}px {rng.randint(0, 24)}px;"
                 f"color:#{rng.getrandbits(24):06x};font-size:{rng.randint(12, 22)}px;"
                 f"line-height:1.{rng.randint(2, 8)};}}\n")
-        rules.append(rule)
-        size += len(rule)
-        i += 1
+
+    rules = _pieces_up_to(kb, rule)
     base = ("body{font-family:'Farm Sans',sans-serif;margin:0;max-width:1200px}header,nav,footer{padding:8px}"
             "nav a{margin-right:12px}article{columns:2;column-gap:24px}img{max-width:100%}\n")
     return (f"@import url('{font_css}');\n" if font_css else "") + base + "".join(rules)
