@@ -105,16 +105,17 @@ def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir
     return job_for_resource(catalog, catalog.resource(target), contact, **options)
 
 
-def saved_session_state(resource_id: str, engine: str, state_dir: str | None) -> dict | None:
+def saved_session_state(resource_id: str, engine: str, state_dir: str | Path | None,
+                        doing: str = "crawling") -> dict | None:
     """The resource's saved login session (``engine``'s or another engine's) as a Playwright storage
-    state: its cookies go with the crawl, and the browser recheck starts logged in. Says on stderr
-    which session is used, never its contents."""
+    state: for the crawl, its cookies go with the requests and the browser recheck starts logged in.
+    Says on stderr which session is used for what (``doing``), never its contents."""
     from nettsjekk.probes.sessions import SessionStore
 
     session = SessionStore(state_dir).find(resource_id, engine)
     if session is None:
         return None
-    click.echo(f"{resource_id}: crawling with the saved login session ({session.engine}, saved "
+    click.echo(f"{resource_id}: {doing} with the saved login session ({session.engine}, saved "
                f"{session.saved_at_text})", err=True)
     return session.storage_state
 

@@ -9,8 +9,8 @@ forbidden link is unreachable, 1 otherwise, 2 on bad input.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+import functools
 import json
 import sys
 from pathlib import Path
@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 import click
 
 from nettsjekk.flows.cli_allowlist import compile_options, compile_selection, select_resources, selection_options
+from nettsjekk.flows.cli_links import saved_session_state
 from nettsjekk.probes.errors import ConfigError
 
 if TYPE_CHECKING:
     from nettsjekk.flows.allowlist.selection import Selection
     from nettsjekk.lists.models import Resource
-    from nettsjekk.probes.replay import ReplayOptions, ReplayResult
+    from nettsjekk.probes.replay import ReplayResult
 
 EXIT_OK, EXIT_FAILS = 0, 1
 ENGINES = click.Choice(["chromium", "firefox", "webkit"])
@@ -87,7 +88,7 @@ def replay_command(resource_ids: tuple[str, ...], list_name: str, vendor: str | 
         allowlist, _exceptions = compile_selection(selection, options, exceptions_file)
         allows, source = allowlist.allows, f"compiled allowlist ({len(allowlist.entries)} entries)"
     proxy, location, cas = _where(config_path, location_name, proxy, trust_ca)
-    sessions = _sessions(resources, config_path, state_dir) if use_session else None
+    sessions = _sessions(config_path, state_dir) if use_session else None
     outcomes = _replay_all(resources, list(engines), allows, proxy, location, cas, check_links, timeout_s, sessions)
     document = {"allowlist": source, "location": location, "replays": [_as_dict(rid, r) for rid, r in outcomes]}
     if output:
@@ -120,10 +121,7 @@ def _where(config_path: str, location_name: str | None, proxy: str | None,
     from nettsjekk.flows.config import load_config
 
     config = load_config(Path(config_path))
-    location = next((loc for loc in config.settings.locations if loc.name == location_name), None)
-    if location is None:
-        names = ", ".join(loc.name for loc in config.settings.locations)
-        raise ConfigError(f"{config_path}: no location {location_name!r} (locations: {names})")
+    location = config.location(location_name)
     if location.kind == "pool":
         raise ConfigError(f"{config_path}: location {location_name!r} runs on work pool {location.work_pool!r}; "
                           "run the replay on a machine at that site with --proxy or a local location")
@@ -131,27 +129,21 @@ def _where(config_path: str, location_name: str | None, proxy: str | None,
     return location.proxy, location.name, tuple(cas)
 
 
-def _sessions(resources: list[Resource], config_path: str, state_dir: str | None):
+def _sessions(config_path: str, state_dir: str | None):
     """A lookup ``(resource, engine) -> storage_state`` over the saved sessions of licensed resources."""
-    from nettsjekk.probes.sessions import SessionStore
-
     if state_dir is None and Path(config_path).is_file():
         from nettsjekk.flows.config import load_config
 
         state_dir = str(load_config(Path(config_path)).state_dir)
-    store = SessionStore(state_dir)
 
     def lookup(resource: Resource, engine: str) -> dict | None:
         if resource.login == "none":
             return None
-        session = store.find(resource.id, engine)
-        if session is None:
+        state = saved_session_state(resource.id, engine, state_dir, doing=f"replaying in {engine}")
+        if state is None:
             click.echo(f"{resource.id} ({engine}): no saved login session; replaying logged out "
                        f"(run 'nettsjekk login {resource.id}')", err=True)
-            return None
-        click.echo(f"{resource.id} ({engine}): replaying with the login session saved {session.saved_at_text}",
-                   err=True)
-        return session.storage_state
+        return state
 
     return lookup
 
@@ -159,31 +151,23 @@ def _sessions(resources: list[Resource], config_path: str, state_dir: str | None
 def _replay_all(resources: list[Resource], engines: list[str], allows, proxy: str | None, location: str,
                 cas: tuple[Path, ...], check_links: bool, timeout_s: float,
                 sessions) -> list[tuple[str, ReplayResult]]:
-    from nettsjekk.probes.browsers import BrowserSettings, installed_engines
-    from nettsjekk.probes.replay import ReplayOptions
+    from nettsjekk.probes.browsers import BrowserSettings, available_engines
+    from nettsjekk.probes.replay import ReplayOptions, replay
+    from nettsjekk.probes.runner import gather_limited
     from nettsjekk.probes.service import ProbeService
 
-    engines = engines or installed_engines()
-    if not engines:
-        raise ConfigError("no browser engine is installed here (run ./setup.sh)")
-    jobs = [(resource, engine, ReplayOptions(timeout_s=timeout_s, proxy=proxy, location=location,
-                                              check_links=check_links,
-                                              storage_state=sessions(resource, engine) if sessions else None))
-            for resource in resources for engine in engines]
     with ProbeService(BrowserSettings(trust_ca=cas)) as service:
-        return service.run(_gather(service, jobs, allows))
+        engines = engines or available_engines(service.browsers.playwright)
+        if not engines:
+            raise ConfigError("no browser engine is installed here (run ./setup.sh)")
 
-
-async def _gather(service, jobs: list[tuple[Resource, str, ReplayOptions]], allows) -> list[tuple[str, ReplayResult]]:
-    from nettsjekk.probes.replay import replay
-
-    gate = asyncio.Semaphore(CONCURRENT_REPLAYS)
-
-    async def one(resource: Resource, engine: str, options: ReplayOptions) -> tuple[str, ReplayResult]:
-        async with gate:
+        async def one(resource: Resource, engine: str) -> tuple[str, ReplayResult]:
+            options = ReplayOptions(timeout_s=timeout_s, proxy=proxy, location=location, check_links=check_links,
+                                    storage_state=sessions(resource, engine) if sessions else None)
             return resource.id, await replay(service.browsers, str(resource.url), engine, allows, options=options)
 
-    return list(await asyncio.gather(*(one(*job) for job in jobs)))
+        calls = [functools.partial(one, resource, engine) for resource in resources for engine in engines]
+        return service.run(gather_limited(calls, CONCURRENT_REPLAYS))
 
 
 def _passes(result: ReplayResult) -> bool:

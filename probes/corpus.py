@@ -13,7 +13,7 @@ Labels live in YAML files (``tests/corpus/labels/*.yaml``)::
 
 from __future__ import annotations
 
-import asyncio
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ from .browsers import Browsers
 from .probe import ProbeOptions, probe_url
 from .results import ProbeResult
 from .rulebook import CATEGORIES, LoadedRule
+from .runner import gather_limited
 from .yamldoc import load_model
 
 COUNTED_SEVERITIES = ("block", "review")
@@ -108,14 +109,13 @@ class Score:
 async def evaluate(browsers: Browsers, pages: list[LabelledPage], engines: list[str], proxy: str,
                    rules: tuple[LoadedRule, ...], settle_s: float = 3.0, concurrency: int = 6) -> dict[str, Score]:
     """Probe every page in every engine (home page only) and score the findings."""
-    gate = asyncio.Semaphore(concurrency)
     options = ProbeOptions(proxy=proxy, rules=rules, settle_s=settle_s, max_subpages=0, timeout_s=20, location="corpus")
 
     async def one(page: LabelledPage, engine: str) -> tuple[LabelledPage, str, ProbeResult]:
-        async with gate:
-            return page, engine, await probe_url(browsers, page.url, engine, options)
+        return page, engine, await probe_url(browsers, page.url, engine, options)
 
-    done = await asyncio.gather(*(one(page, engine) for page in pages for engine in engines))
+    done = await gather_limited([functools.partial(one, page, engine) for page in pages for engine in engines],
+                                concurrency)
     scores = {engine: Score(engine) for engine in engines}
     for page, engine, result in done:
         scores[engine].add(page, result)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import functools
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.async_api import async_playwright
 
 from .browsers import Browsers, BrowserSettings
 from .probe import ProbeOptions, probe_url
 from .results import ProbeResult
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,21 @@ async def probe_once(url: str, engine: str, options: ProbeOptions, trust_ca: tup
             await browsers.close()
 
 
-async def probe_cells(browsers: Browsers, cells: Iterable[Cell], concurrency: int = 4) -> list[tuple[Cell, ProbeResult]]:
-    """Probe every cell, at most ``concurrency`` at a time, in the order given."""
+async def gather_limited(calls: Iterable[Callable[[], Awaitable[T]]], concurrency: int) -> list[T]:
+    """Await every call, at most ``concurrency`` at a time; the results in the order given."""
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(cell: Cell) -> tuple[Cell, ProbeResult]:
+    async def one(call: Callable[[], Awaitable[T]]) -> T:
         async with gate:
-            return cell, await probe_url(browsers, cell.url, cell.engine, cell.options)
+            return await call()
 
-    return list(await asyncio.gather(*(one(cell) for cell in cells)))
+    return list(await asyncio.gather(*(one(call) for call in calls)))
+
+
+async def probe_cells(browsers: Browsers, cells: Iterable[Cell], concurrency: int = 4) -> list[tuple[Cell, ProbeResult]]:
+    """Probe every cell, at most ``concurrency`` at a time, in the order given."""
+
+    async def one(cell: Cell) -> tuple[Cell, ProbeResult]:
+        return cell, await probe_url(browsers, cell.url, cell.engine, cell.options)
+
+    return await gather_limited([functools.partial(one, cell) for cell in cells], concurrency)

@@ -126,7 +126,7 @@ def test_the_replay_help_names_every_allowlist_source():
 
 @pytest.mark.parametrize(("location", "message"), [
     ("bergen", "runs on work pool 'bergen-pool'"),
-    ("nowhere", "no location 'nowhere' (locations: kontoret, bergen)"),
+    ("nowhere", "no location named 'nowhere' (known: kontoret, bergen)"),
 ])
 def test_a_location_the_replay_cannot_use_here_is_named(tmp_path, location, message):
     config = tmp_path / "nettsjekk.yaml"

@@ -20,8 +20,6 @@ from nettsjekk.probes.domains import normalize_hostname
 from nettsjekk.probes.errors import ConfigError, InvalidHostname
 
 READABLE = ("plain", "wildcard", "squid")
-_OTHER_FORMATS = (("{", "a Chrome policy (JSON)"), ("<", "a Safe Exam Browser (plist) file"),
-                  ("function FindProxyForURL", "a PAC file"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,9 @@ def _host(raw: str) -> str:
 
 def _refuse_other_formats(path: Path, text: str) -> None:
     start = text.lstrip()
-    for marker, what in _OTHER_FORMATS:
-        if start.startswith(marker) or (marker.startswith("function") and marker in text):
-            raise ConfigError(f"{path}: this looks like {what}; replay reads {', '.join(READABLE)} files "
-                              "(export one with 'nettsjekk export --format squid')")
+    what = ("a Chrome policy (JSON)" if start.startswith("{") else
+            "a Safe Exam Browser (plist) file" if start.startswith("<") else
+            "a PAC file" if "function FindProxyForURL" in text else None)
+    if what:
+        raise ConfigError(f"{path}: this looks like {what}; replay reads {', '.join(READABLE)} files "
+                          "(export one with 'nettsjekk export --format squid')")
