@@ -13,7 +13,7 @@ say() { printf '[setup] %s\n' "$*"; }
 
 pick_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       echo "$candidate"; return 0
     fi
   done
@@ -40,8 +40,11 @@ else
 fi
 say "installing nettsjekk (editable) with test extras"
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-"$VENV/bin/python" -m pip install -q -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-"$VENV/bin/python" -c 'import nettsjekk.probes, playwright' || { echo "package install failed" >&2; exit 1; }
+pip_log="$VENV/pip-install.log"
+if ! "$VENV/bin/python" -m pip install -q -e '.[test]' >"$pip_log" 2>&1; then
+  cat "$pip_log" >&2; echo "package install failed (log above, also in $pip_log)" >&2; exit 1
+fi
+"$VENV/bin/python" -c 'import nettsjekk.probes, playwright' || { echo "package install failed (see $pip_log)" >&2; exit 1; }
 
 # 2. Browsers: Playwright-managed where downloadable, else the system's --------------------------
 missing_system=()

@@ -8,7 +8,7 @@ browser per check (how Checkly and OneUptime run browser checks).
 
 Generates the farm (``bench/farm.py``) in a temp folder and serves it as ``--locations`` fake-internet
 locations with ``--latency-ms`` per response, in a separate process (its CPU is reported apart). Each
-cell goes through the checkpoint flow's own code path: ``flows.matrix.run_cell`` with a
+cell goes through the checkpoint flow's own code path: ``checkpoints.matrix.run_cell`` with a
 ``ProbeService``, a ``Store`` and the bundled detection rules, ``--concurrency`` cells at a time (the
 flow's task gate), with ``nettsjekk.yaml``'s defaults (timeout 30 s, settle 5 s, up to 5 sub-pages with
 2 s settle, a screenshot per cell, retries). The baseline runs the same cells the same way, except that
@@ -44,9 +44,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from farm import Farm, generate_farm  # noqa: E402
 
-from nettsjekk.flows.config import Config, Location, Settings  # noqa: E402
-from nettsjekk.flows.matrix import CellSpec, run_cell, subpage_share  # noqa: E402
-from nettsjekk.flows.store import Store  # noqa: E402
+from nettsjekk.checkpoints.config import Config, Location, Settings  # noqa: E402
+from nettsjekk.checkpoints.matrix import CellSpec, run_cell, subpage_share  # noqa: E402
+from nettsjekk.checkpoints.store import Store  # noqa: E402
 from nettsjekk.probes import browsers as browsers_module  # noqa: E402
 from nettsjekk.probes.browsers import Browsers, BrowserSettings  # noqa: E402
 from nettsjekk.probes.probe import ProbeOptions, probe_url  # noqa: E402

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import probes as bench  # noqa: E402
 from farm import generate_farm  # noqa: E402
 
-from nettsjekk.flows.config import Location  # noqa: E402
+from nettsjekk.checkpoints.config import Location  # noqa: E402
 from nettsjekk.probes import detection, probe  # noqa: E402
 from nettsjekk.probes.browsers import BrowserSettings  # noqa: E402
 

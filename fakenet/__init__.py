@@ -4,7 +4,7 @@ Used by the tests, ``nettsjekk demo`` and the benchmarks, so nothing ever touche
 ``<root>/<host>/<path>`` is served for ``http(s)://<host>/<path>``; see ``nettsjekk.fakenet.server``.
 """
 
-from .routes import Route
-from .server import FakeInternet, HandlerRequest
+from nettsjekk.fakenet.routes import Route
+from nettsjekk.fakenet.server import FakeInternet, HandlerRequest
 
 __all__ = ["FakeInternet", "HandlerRequest", "Route"]

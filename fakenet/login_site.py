@@ -30,8 +30,8 @@ import threading
 from collections.abc import Iterable
 from urllib.parse import urlencode, urlsplit
 
-from .routes import Route
-from .server import FakeInternet, HandlerRequest
+from nettsjekk.fakenet.routes import Route
+from nettsjekk.fakenet.server import FakeInternet, HandlerRequest
 
 SITE_COOKIE = "lisens_sesjon"
 IDP_COOKIE = "feide_sso"

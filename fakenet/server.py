@@ -41,8 +41,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import yaml
 
-from .routes import Route, RouteTable
-from .tls import BROKEN_TLS_MODES, CertificateAuthority
+from nettsjekk.fakenet.routes import Route, RouteTable
+from nettsjekk.fakenet.tls import BROKEN_TLS_MODES, CertificateAuthority
 
 SPECIAL_PREFIX = "/__fakenet/"
 HIDDEN_FILES = {"_routes.yaml", "_host.yaml"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from .runplan import Summary
+from nettsjekk.checkpoints.plan import Summary
 
 
 def summary_markdown(summary: Summary) -> str:

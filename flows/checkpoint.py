@@ -18,13 +18,13 @@ from prefect.futures import wait
 
 from nettsjekk.probes.service import ProbeService
 
-from .artifacts import publish_artifacts
-from .config import load_config
-from .flake import CellOutcome
-from .location_flow import dispatch_pool_location
-from .matrix import CellSpec, run_cell
-from .runplan import Plan, finish_run, prepare_run
-from .store import Store
+from nettsjekk.flows.artifacts import publish_artifacts
+from nettsjekk.checkpoints.config import load_config
+from nettsjekk.checkpoints.retries import CellOutcome
+from nettsjekk.flows.location import dispatch_pool_location
+from nettsjekk.checkpoints.matrix import CellSpec, run_cell
+from nettsjekk.checkpoints.plan import Plan, finish_run, prepare_run
+from nettsjekk.checkpoints.store import Store
 
 ProgressListener = Callable[[CellSpec, CellOutcome], None]
 progress_listeners: list[ProgressListener] = []
@@ -70,7 +70,7 @@ def _pool_cells(plan: Plan) -> dict:
 @task(name="render-reports", cache_policy=NONE)
 def render_reports(plan: Plan, store: Store, service: ProbeService) -> dict[str, str]:
     """The test template (HTML, PDF, CSV, XLSX, Markdown) and the ICT report of the run."""
-    from .reports import render_all
+    from nettsjekk.reports import render_all
 
     written = render_all(store, plan.run_id, plan.config, plan.run_dir / "reports", service=service)
     return {name: str(path) for name, path in written.items()}
@@ -79,7 +79,7 @@ def render_reports(plan: Plan, store: Store, service: ProbeService) -> dict[str,
 def _check_logins(plan: Plan, store: Store, service: ProbeService, logger) -> set:  # noqa: ANN001
     """Check the saved login sessions first: cells of a rejected session become ``login_expired``
     without being probed; the user is told which ``nettsjekk login`` to run."""
-    from .logins import check_sessions, mark_expired
+    from nettsjekk.checkpoints.logins import check_sessions, mark_expired
 
     checks = check_sessions(plan.config, plan.catalog, plan.pending, service)
     plan.logins = [check.to_dict() for check in checks]

@@ -11,8 +11,8 @@ from pathlib import Path
 from prefect.deployments.runner import EntrypointType
 from prefect.schedules import RRule, Schedule
 
-from .checkpoint import verify_checkpoint
-from .config import Config
+from nettsjekk.flows.checkpoint import verify_checkpoint
+from nettsjekk.checkpoints.config import Config
 
 
 def checkpoint_schedules(config: Config, config_path: Path) -> list[Schedule]:
@@ -37,7 +37,7 @@ def build_deployment(config: Config, config_path: Path, name: str, work_pool: st
 
 def build_location_deployment(location_name: str, work_pool: str):
     """The ``verify-location/<location>`` deployment a site's worker runs for pool locations."""
-    from .location_flow import verify_location
+    from nettsjekk.flows.location import verify_location
 
     return verify_location.to_deployment(location_name, work_pool_name=work_pool,
                                          entrypoint_type=EntrypointType.MODULE_PATH,

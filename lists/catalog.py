@@ -25,19 +25,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ValidationError
 
-from nettsjekk.probes.errors import ConfigError, ListFileError
+from nettsjekk.core.errors import ConfigError, ListFileError
 
-from nettsjekk.probes.yamldoc import Doc as _Doc
-from nettsjekk.probes.yamldoc import describe as _describe
-from nettsjekk.probes.yamldoc import Loc
-from nettsjekk.probes.yamldoc import Report as _Report
-from nettsjekk.probes.yamldoc import Source as _Source
-from nettsjekk.probes.yamldoc import field_path as _field_path
-from nettsjekk.probes.yamldoc import read_doc as _read
-from nettsjekk.probes.yamldoc import report_validation
-from nettsjekk.probes.yamldoc import value_at as _value_at
+from nettsjekk.core.yamldoc import Doc as _Doc
+from nettsjekk.core.yamldoc import describe as _describe
+from nettsjekk.core.yamldoc import Loc
+from nettsjekk.core.yamldoc import Report as _Report
+from nettsjekk.core.yamldoc import Source as _Source
+from nettsjekk.core.yamldoc import field_path as _field_path
+from nettsjekk.core.yamldoc import read_doc as _read
+from nettsjekk.core.yamldoc import report_validation
+from nettsjekk.core.yamldoc import value_at as _value_at
 
-from .models import FILE_DEFAULT_INVALID, ListFile, Resource, Vendor, apply_file_defaults
+from nettsjekk.lists.models import FILE_DEFAULT_INVALID, ListFile, Resource, Vendor, apply_file_defaults
 
 YAML_SUFFIXES = (".yaml", ".yml")
 VENDOR_FOLDER = "vendor_whitelists"

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-from nettsjekk.probes.domains import is_ip_address, normalize_hostname, public_suffix
-from nettsjekk.probes.errors import InvalidHostname
-from nettsjekk.probes.recipes import LoginRecipe
+from nettsjekk.core.domains import is_ip_address, normalize_hostname, public_suffix
+from nettsjekk.core.errors import InvalidHostname
+from nettsjekk.lists.recipes import LoginRecipe
 
 ListName = Literal["national", "local"]
 Login = Literal["none", "feide", "other"]

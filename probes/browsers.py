@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import EngineUnavailable
-from .trust import make_nss_db
+from nettsjekk.core.errors import EngineUnavailable
+from nettsjekk.probes.trust import make_nss_db
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright

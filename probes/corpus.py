@@ -20,12 +20,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .browsers import Browsers
-from .probe import ProbeOptions, probe_url
-from .results import ProbeResult
-from .rulebook import CATEGORIES, LoadedRule
-from .runner import gather_limited
-from .yamldoc import load_model
+from nettsjekk.probes.browsers import Browsers
+from nettsjekk.probes.probe import ProbeOptions, probe_url
+from nettsjekk.probes.results import ProbeResult
+from nettsjekk.probes.rulebook import CATEGORIES, LoadedRule
+from nettsjekk.probes.runner import gather_limited
+from nettsjekk.core.yamldoc import load_model
 
 COUNTED_SEVERITIES = ("block", "review")
 

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
 
-from .detectors import DETECTORS
-from .detectors.base import Candidate, FrameData, PageSnapshot
-from .findings import DetectorError, Finding
-from .rulebook import LoadedRule
+from nettsjekk.probes.detectors import DETECTORS
+from nettsjekk.probes.detectors.base import Candidate, FrameData, PageSnapshot
+from nettsjekk.probes.findings import DetectorError, Finding
+from nettsjekk.probes.rulebook import LoadedRule
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from .results import RequestRecord
+    from nettsjekk.probes.results import RequestRecord
 
 log = logging.getLogger(__name__)
 COLLECT_JS = (Path(__file__).parent / "detectors" / "collect.js").read_text(encoding="utf-8")

@@ -11,9 +11,9 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .domains import registered_domain
-from .redact import redact_url
-from .results import RequestRecord
+from nettsjekk.core.domains import registered_domain
+from nettsjekk.probes.redact import redact_url
+from nettsjekk.probes.results import RequestRecord
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page, Request, Response, WebSocket

@@ -26,24 +26,24 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .classify import diagnose_proxy, reason_for_any, reason_for_status
-from .detection import PageDetection, detect_page
-from .domains import registered_domain
-from .guards import PageGuard
-from .login import LoginWall, bundled_login_hosts, find_login_wall, wall_for_status
-from .network import NetworkRecorder
-from .redact import redact_text, redact_url, scrub
-from .results import LoginInfo, PageVisit, ProbeResult
-from .rulebook import LoadedRule, default_rules
-from .settle import TIMERS_JS, settle
-from .subpages import pick_subpages
-from .urls import check_probe_url
+from nettsjekk.probes.classify import diagnose_proxy, reason_for_any, reason_for_status
+from nettsjekk.probes.detection import PageDetection, detect_page
+from nettsjekk.core.domains import registered_domain
+from nettsjekk.probes.hostile import PageGuard
+from nettsjekk.probes.login import LoginWall, bundled_login_hosts, find_login_wall, wall_for_status
+from nettsjekk.probes.network import NetworkRecorder
+from nettsjekk.probes.redact import redact_text, redact_url, scrub
+from nettsjekk.probes.results import LoginInfo, PageVisit, ProbeResult
+from nettsjekk.probes.rulebook import LoadedRule, default_rules
+from nettsjekk.probes.settle import TIMERS_JS, settle
+from nettsjekk.probes.subpages import pick_subpages
+from nettsjekk.probes.urls import check_probe_url
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext
 
-    from .browsers import Browsers
-    from .sessions import Session
+    from nettsjekk.probes.browsers import Browsers
+    from nettsjekk.probes.sessions import Session
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 5.0

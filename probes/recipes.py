@@ -29,143 +29,21 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from .errors import NettsjekkError
-from .redact import redact_text, scrub
+from nettsjekk.core.errors import LoginFailed, NettsjekkError
+from nettsjekk.lists.recipes import LoginRecipe, Step, Success
+from nettsjekk.probes.redact import redact_text, scrub
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
 
-    from .browsers import Browsers
+    from nettsjekk.probes.browsers import Browsers
 
 log = logging.getLogger(__name__)
-ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
-BLOCK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STEP_TIMEOUT_S = 20.0
 WALL_PATIENCE_S = 3.0
-
-
-class LoginFailed(NettsjekkError):
-    """A login did not end logged in (wrong credentials, a changed login page, a person who gave up)."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Credential(_Strict):
-    """Where a credential comes from: ``{env: NAME}`` or ``{secret: BLOCK}``, never a value."""
-
-    env: str | None = None
-    secret: str | None = None
-
-    @field_validator("env")
-    @classmethod
-    def _env_name(cls, value: str | None) -> str | None:
-        if value is not None and not ENV_NAME.match(value):
-            raise ValueError(f"{value!r} is not an environment variable name (upper-case letters, digits and _)")
-        return value
-
-    @field_validator("secret")
-    @classmethod
-    def _block_name(cls, value: str | None) -> str | None:
-        if value is not None and not BLOCK_NAME.match(value):
-            raise ValueError(f"{value!r} is not a Prefect Secret block name (lower-case letters, digits and -)")
-        return value
-
-    @model_validator(mode="before")
-    @classmethod
-    def _a_reference(cls, data: object) -> object:
-        if isinstance(data, str):
-            raise ValueError("credentials are never written in YAML: name an environment variable "
-                             "({env: NETTSJEKK_...}) or a Prefect Secret block ({secret: NAME})")
-        if isinstance(data, dict) and len({k for k in ("env", "secret") if data.get(k)}) != 1:
-            raise ValueError("give exactly one of env: NAME or secret: BLOCK")
-        return data
-
-    def describe(self) -> str:
-        return f"${self.env}" if self.env else f"the Prefect Secret block {self.secret!r}"
-
-
-class Fill(_Strict):
-    """Type a credential (by its name under ``credentials``) or plain, non-secret ``text``."""
-
-    selector: Annotated[str, Field(min_length=1)]
-    credential: str | None = None
-    text: str | None = None
-
-    @model_validator(mode="after")
-    def _one_value(self) -> Fill:
-        if (self.credential is None) == (self.text is None):
-            raise ValueError("a fill step needs exactly one of credential: NAME or text: TEXT")
-        return self
-
-
-class Press(_Strict):
-    selector: Annotated[str, Field(min_length=1)]
-    key: Annotated[str, Field(min_length=1)] = "Enter"
-
-
-class Step(_Strict):
-    """One action: ``click``, ``fill``, ``press``, ``wait_for`` (a selector) or ``goto`` (a URL)."""
-
-    click: str | None = None
-    fill: Fill | None = None
-    press: Press | None = None
-    wait_for: str | None = None
-    goto: str | None = None
-
-    @model_validator(mode="after")
-    def _one_action(self) -> Step:
-        actions = [name for name in ("click", "fill", "press", "wait_for", "goto") if getattr(self, name) is not None]
-        if len(actions) != 1:
-            raise ValueError("a step is exactly one of click, fill, press, wait_for or goto")
-        return self
-
-
-class Success(_Strict):
-    """How to tell the login worked: the page's URL matches ``url`` and/or ``selector`` is shown."""
-
-    url: str | None = None
-    selector: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"{value!r} is not a valid regular expression ({exc})") from None
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> Success:
-        if self.url is None and self.selector is None:
-            raise ValueError("give url: REGEX and/or selector: CSS that only a logged-in page has")
-        return self
-
-
-class LoginRecipe(_Strict):
-    """A scripted login for one vendor (see the module docstring)."""
-
-    start: str | None = Field(default=None, description="where the login starts; default: the resource's url")
-    steps: Annotated[list[Step], Field(min_length=1)]
-    success: Success
-    credentials: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")], Credential] = Field(min_length=1)
-    """By name (``username``, ``password``, ...), as the ``fill`` steps use them."""
-
-    @model_validator(mode="after")
-    def _credentials_named(self) -> LoginRecipe:
-        for index, step in enumerate(self.steps):
-            if step.fill and step.fill.credential and step.fill.credential not in self.credentials:
-                raise ValueError(f"steps[{index}].fill.credential: {step.fill.credential!r} is not under "
-                                 f"credentials (known: {', '.join(self.credentials)})")
-        return self
 
 
 PersonHook = Callable[["Page"], Awaitable[None]]
@@ -220,7 +98,7 @@ async def _await_success(page: Page, success: Success, timeout_s: float, login_h
     password shows the form again) for ``WALL_PATIENCE_S``."""
     from playwright.async_api import Error as PlaywrightError
 
-    from .login import find_login_wall
+    from nettsjekk.probes.login import find_login_wall
 
     deadline, walled_since = time.monotonic() + timeout_s, None
     pattern = re.compile(success.url) if success.url else None
@@ -255,7 +133,7 @@ async def manual_login(browsers: Browsers, engine: str, url: str, *, proxy: str 
     """
     from playwright.async_api import Error as PlaywrightError
 
-    from .login import find_login_wall, login_host_of
+    from nettsjekk.probes.login import find_login_wall, login_host_of
 
     own = urlsplit(url).hostname or ""
     context = await browsers.new_context(engine, proxy=proxy, timeout_ms=int(STEP_TIMEOUT_S * 1000))

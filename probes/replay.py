@@ -27,13 +27,13 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
-from .classify import reason_for_any, reason_for_status
-from .domains import normalize_hostname
-from .errors import InvalidHostname
-from .network import NetworkRecorder
-from .results import ProbeResult, RequestRecord
-from .settle import settle
-from .urls import check_probe_url
+from nettsjekk.probes.classify import reason_for_any, reason_for_status
+from nettsjekk.core.domains import normalize_hostname
+from nettsjekk.core.errors import InvalidHostname
+from nettsjekk.probes.network import NetworkRecorder
+from nettsjekk.probes.results import ProbeResult, RequestRecord
+from nettsjekk.probes.settle import settle
+from nettsjekk.probes.urls import check_probe_url
 
 if TYPE_CHECKING:
     from playwright.async_api import (
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         WebSocketRoute,
     )
 
-    from .browsers import Browsers
+    from nettsjekk.probes.browsers import Browsers
 
 log = logging.getLogger(__name__)
 ESSENTIAL_TYPES = ("document", "script", "stylesheet", "xhr", "fetch")
@@ -301,7 +301,7 @@ def _allowed(allows: HostCheck, host: str) -> bool:
 
 
 def _bundled_deny_category() -> CategoryOf:
-    from nettsjekk.flows.allowlist.deny import (
+    from nettsjekk.core.deny import (
         deny_category,  # the catalog lives with the exports
     )
 

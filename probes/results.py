@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .findings import DetectorError, Finding
+from nettsjekk.probes.findings import DetectorError, Finding
 
 ERROR_REASONS = ("dns", "connection", "timeout", "tls", "http_4xx", "http_5xx", "redirect_loop", "proxy",
                  "blocked", "download", "unresponsive", "aborted", "crash", "login_required", "login_expired",

@@ -38,18 +38,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from .domains import normalize_hostname, public_suffix
-from .errors import InvalidHostname, ListFileError
-from .yamldoc import load_model
+from nettsjekk.core.domains import normalize_hostname, public_suffix
+from nettsjekk.core.errors import InvalidHostname, ListFileError, RuleFileError
+from nettsjekk.core.yamldoc import load_model
 
 RULES_DIR = Path(__file__).parent / "rules"
 CATEGORIES = ("ai", "translation", "communication", "search_engine", "social", "video")
 LANGUAGES = ("any", "nb", "nn", "en", "sv", "da", "de", "fr", "es", "se")
 Severity = Literal["block", "review", "info"]
-
-
-class RuleFileError(ListFileError):
-    """Problems in a rule file, one ``path:line: field: message`` line each."""
 
 
 def _regex(value: str) -> str:

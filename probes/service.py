@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from playwright.async_api import async_playwright
 
-from .browsers import Browsers, BrowserSettings
-from .probe import ProbeOptions, probe_url
-from .results import ProbeResult
+from nettsjekk.probes.browsers import Browsers, BrowserSettings
+from nettsjekk.probes.probe import ProbeOptions, probe_url
+from nettsjekk.probes.results import ProbeResult
 
 T = TypeVar("T")
 

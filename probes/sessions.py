@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .redact import MIN_SECRET_LENGTH
+from nettsjekk.core.errors import ConfigError
+from nettsjekk.probes.redact import MIN_SECRET_LENGTH
 
 log = logging.getLogger(__name__)
 SESSIONS = "sessions"

@@ -31,7 +31,7 @@ from playwright.async_api import Error as PlaywrightError
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from .network import NetworkRecorder
+    from nettsjekk.probes.network import NetworkRecorder
 
 log = logging.getLogger(__name__)
 TIMERS_JS = (Path(__file__).parent / "settle_timers.js").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag, urlsplit
 
-from .detectors.base import PageSnapshot
+from nettsjekk.probes.detectors.base import PageSnapshot
 
 SKIPPED_EXTENSIONS = (".pdf", ".zip", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".mp3", ".mp4",
                       ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".exe", ".dmg", ".epub", ".rss", ".xml")

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import ConfigError
+from nettsjekk.core.errors import ConfigError
 
 CERTUTIL_HINT = "install NSS tools first (Debian/Ubuntu: apt-get install libnss3-tools)"
 

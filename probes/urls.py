@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .domains import is_ip_address, normalize_hostname
-from .errors import InvalidHostname, InvalidUrl
+from nettsjekk.core.domains import is_ip_address, normalize_hostname
+from nettsjekk.core.errors import InvalidHostname, InvalidUrl
 
 
 def check_probe_url(url: str) -> str:

@@ -17,15 +17,15 @@ from allowlist_rig import (
     exported_entries,
 )
 from nettsjekk.fakenet import FakeInternet
-from nettsjekk.flows.allowlist.compiler import CompileOptions, compile_allowlist
-from nettsjekk.flows.allowlist.deny import deny_category, load_deny_catalog
-from nettsjekk.flows.allowlist.header import ExportContext
-from nettsjekk.flows.allowlist.hostnames import HostPattern
-from nettsjekk.flows.allowlist.inventory import build_inventory
-from nettsjekk.flows.allowlist.probe_results import from_pairs
-from nettsjekk.flows.allowlist.render import FORMATS, render_export, squid_entries
-from nettsjekk.flows.allowlist.selection import select
-from nettsjekk.flows.allowlist.shared import wildcard_refusal
+from nettsjekk.allowlists.compiler import CompileOptions, compile_allowlist
+from nettsjekk.core.deny import deny_category, load_deny_catalog
+from nettsjekk.allowlists.header import ExportContext
+from nettsjekk.core.hosts import HostPattern
+from nettsjekk.allowlists.inventory import build_inventory
+from nettsjekk.allowlists.probe_results import from_pairs
+from nettsjekk.allowlists.exports import FORMATS, render_export, squid_entries
+from nettsjekk.allowlists.selection import select
+from nettsjekk.core.shared_suffixes import wildcard_refusal
 from nettsjekk.lists.catalog import bundled_vendor_dir, load_catalog
 from nettsjekk.probes.replay import ReplayOptions, replay, verdict_from_probe
 

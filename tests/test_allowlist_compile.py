@@ -8,19 +8,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from nettsjekk.flows.allowlist.compiler import CompileOptions, compile_allowlist
-from nettsjekk.flows.allowlist.deny import load_deny_catalog
-from nettsjekk.flows.allowlist.errors import (
+from nettsjekk.allowlists.compiler import CompileOptions, compile_allowlist
+from nettsjekk.core.deny import load_deny_catalog
+from nettsjekk.core.errors import (
     DeniedHostError,
     ExpiredExceptionError,
     ResultsFileError,
 )
-from nettsjekk.flows.allowlist.exceptions import load_exceptions
-from nettsjekk.flows.allowlist.header import ExportContext, header_lines
-from nettsjekk.flows.allowlist.inventory import compare, declarations
-from nettsjekk.flows.allowlist.probe_results import load_results
-from nettsjekk.flows.allowlist.selection import select
-from nettsjekk.probes.errors import ListFileError
+from nettsjekk.allowlists.exemptions import load_exceptions
+from nettsjekk.allowlists.header import ExportContext, header_lines
+from nettsjekk.allowlists.inventory import compare, declarations
+from nettsjekk.allowlists.probe_results import load_results
+from nettsjekk.allowlists.selection import select
+from nettsjekk.core.errors import ListFileError
 
 FIXTURES = Path(__file__).parent / "allowlist_fixtures"
 RESULTS = FIXTURES / "results.json"

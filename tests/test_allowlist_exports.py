@@ -18,22 +18,22 @@ import click
 import pytest
 from allowlist_rig import SQUID, parse_problems, squid_parse
 from click.testing import CliRunner
-from nettsjekk.flows.allowlist.compiler import CompileOptions, compile_allowlist
-from nettsjekk.flows.allowlist.deny import deny_category, load_deny_catalog
-from nettsjekk.flows.allowlist.doc import build_document, render_document
-from nettsjekk.flows.allowlist.errors import ExportLimitError, ExportOptionError
-from nettsjekk.flows.allowlist.exceptions import load_exceptions
-from nettsjekk.flows.allowlist.header import ExportContext
-from nettsjekk.flows.allowlist.hostnames import HostPattern
-from nettsjekk.flows.allowlist.model import AllowEntry, Allowlist
-from nettsjekk.flows.allowlist.render import (
+from nettsjekk.allowlists.compiler import CompileOptions, compile_allowlist
+from nettsjekk.core.deny import deny_category, load_deny_catalog
+from nettsjekk.allowlists.doc import build_document, render_document
+from nettsjekk.core.errors import ExportLimitError, ExportOptionError
+from nettsjekk.allowlists.exemptions import load_exceptions
+from nettsjekk.allowlists.header import ExportContext
+from nettsjekk.core.hosts import HostPattern
+from nettsjekk.allowlists.model import AllowEntry, Allowlist
+from nettsjekk.allowlists.exports import (
     FORMATS,
     render_export,
     render_squid_snippet,
 )
-from nettsjekk.flows.allowlist.selection import select
-from nettsjekk.flows.cli import FriendlyGroup
-from nettsjekk.flows.cli_allowlist import register
+from nettsjekk.allowlists.selection import select
+from nettsjekk.cli.main import FriendlyGroup
+from nettsjekk.cli.export import register
 
 FIXTURES = Path(__file__).parent / "allowlist_fixtures"
 GOLDEN = Path(__file__).parent / "golden" / "allowlist"
@@ -290,7 +290,8 @@ def test_the_whitelist_document_escapes_what_vendor_files_say(run, tmp_path):
 
 
 def test_the_command_line_offers_exactly_the_formats_and_lists_the_code_knows():
-    import nettsjekk.flows.cli_allowlist as cli_module
-    from nettsjekk.flows.allowlist.selection import LIST_CHOICES
+    import nettsjekk.cli.export as cli_export
+    import nettsjekk.cli.options as cli_options
+    from nettsjekk.allowlists.selection import LIST_CHOICES
 
-    assert cli_module.FORMATS == FORMATS and cli_module.LIST_CHOICES == LIST_CHOICES
+    assert cli_export.FORMATS == FORMATS and cli_options.LIST_CHOICES == LIST_CHOICES

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from nettsjekk.flows.allowlist.deny import CATEGORIES, deny_category, load_deny_catalog
-from nettsjekk.flows.allowlist.hostnames import HostPattern, WildcardRefused
-from nettsjekk.flows.allowlist.shared import shared_suffixes, wildcard_refusal
+from nettsjekk.core.deny import CATEGORIES, deny_category, load_deny_catalog
+from nettsjekk.core.hosts import HostPattern, WildcardRefused
+from nettsjekk.core.shared_suffixes import shared_suffixes, wildcard_refusal
 from nettsjekk.lists.models import KNOWN_COMPROMISED
-from nettsjekk.probes.errors import InvalidHostname, ListFileError
+from nettsjekk.core.errors import InvalidHostname, ListFileError
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-CLI = [sys.executable, "-m", "nettsjekk.flows.cli"]
+CLI = [sys.executable, "-m", "nettsjekk.cli.main"]
 
 
 def nettsjekk(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -73,7 +73,7 @@ def test_text_format_is_for_people(fake_internet):
 
 def test_a_missing_engine_says_how_to_install_it():
     from nettsjekk.probes.browsers import find_engine
-    from nettsjekk.probes.errors import EngineUnavailable
+    from nettsjekk.core.errors import EngineUnavailable
 
     try:
         find_engine("webkit", managed_path=str(Path("/nonexistent/webkit")))

@@ -20,7 +20,7 @@ resources:
 
 def _validate(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nettsjekk.flows.cli", "validate", *args],
+        [sys.executable, "-m", "nettsjekk.cli.main", "validate", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nettsjekk.probes.domains import normalize_hostname, public_suffix, registered_domain
-from nettsjekk.probes.errors import InvalidHostname
+from nettsjekk.core.domains import normalize_hostname, public_suffix, registered_domain
+from nettsjekk.core.errors import InvalidHostname
 
 
 @pytest.mark.parametrize(("host", "domain"), [

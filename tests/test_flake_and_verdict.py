@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nettsjekk.flows.config import Retries
-from nettsjekk.flows.flake import run_with_retries
-from nettsjekk.flows.store import CellKey, StoredCell
-from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, location_specific, resource_verdict
+from nettsjekk.checkpoints.config import Retries
+from nettsjekk.checkpoints.retries import run_with_retries
+from nettsjekk.checkpoints.store import CellKey, StoredCell
+from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, location_specific, resource_verdict
 from nettsjekk.probes.findings import Evidence, Finding
 from nettsjekk.probes.results import ProbeResult
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from nettsjekk.fakenet import FakeInternet, Route
-from nettsjekk.flows.config import ConfigFileError, load_config
-from nettsjekk.flows.store import Store
+from nettsjekk.checkpoints.config import ConfigFileError, load_config
+from nettsjekk.checkpoints.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def test_a_run_killed_mid_way_and_resumed_ends_with_every_cell_done_once(prefect
     with FakeInternet([DEMO_WEB], name="a", latency_ms=400) as rig:
         config = write_config(tmp_path, [("kontoret", rig)], concurrency=1, settle_s=0.5)
         env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_LOGGING_LEVEL": "WARNING"}
-        process = subprocess.Popen([sys.executable, "-m", "nettsjekk.flows.cli", "verify", "--checkpoint",
+        process = subprocess.Popen([sys.executable, "-m", "nettsjekk.cli.main", "verify", "--checkpoint",
                                     "pre-exam", "--config", str(config)], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         done_before = _wait_for_cells(tmp_path / "store.db", at_least=2, process=process)
@@ -163,9 +163,9 @@ def test_configuration_errors_name_file_line_and_field(tmp_path):
 
 def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefect_api, tmp_path):
     """The site side is the real verify-location flow; only the deployment hop is replaced."""
-    from nettsjekk.flows.config import Location
-    from nettsjekk.flows.location_flow import dispatch_pool_location, verify_location
-    from nettsjekk.flows.matrix import CellSpec
+    from nettsjekk.checkpoints.config import Location
+    from nettsjekk.flows.location import dispatch_pool_location, verify_location
+    from nettsjekk.checkpoints.matrix import CellSpec
 
     calls = []
 
@@ -189,9 +189,9 @@ def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefec
 
 
 def test_a_pool_location_whose_worker_does_not_answer_is_unreachable_not_failing(tmp_path):
-    from nettsjekk.flows.config import Location
-    from nettsjekk.flows.location_flow import dispatch_pool_location
-    from nettsjekk.flows.matrix import CellSpec
+    from nettsjekk.checkpoints.config import Location
+    from nettsjekk.flows.location import dispatch_pool_location
+    from nettsjekk.checkpoints.matrix import CellSpec
 
     def no_worker(name, parameters, timeout_s):
         raise TimeoutError("no worker picked up the flow run within 3600 s")

@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from nettsjekk.flows.cli import cli
-from nettsjekk.flows.cli_links import register
+from nettsjekk.cli.main import cli
+from nettsjekk.cli.links import register
 
 from test_links_scope import write_catalog
 

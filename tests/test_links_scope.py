@@ -10,7 +10,7 @@ from nettsjekk.lists.catalog import load_catalog
 from nettsjekk.probes.crawler import job_for_resource, job_for_url
 from nettsjekk.probes.crawler.forbidden import forbidden_category
 from nettsjekk.probes.crawler.scope import Scope
-from nettsjekk.probes.errors import ConfigError, InvalidUrl
+from nettsjekk.core.errors import ConfigError, InvalidUrl
 
 LIST = """\
 list: national

@@ -17,7 +17,7 @@ from nettsjekk.lists.catalog import (
     validate_paths,
 )
 from nettsjekk.lists.models import DomainEntry, ListFile, Resource, Vendor, host_matches
-from nettsjekk.probes.errors import ConfigError, ListFileError
+from nettsjekk.core.errors import ConfigError, ListFileError
 
 ACME = """\
 id: acme

@@ -22,10 +22,10 @@ import yaml
 
 from nettsjekk.fakenet import FakeInternet
 from nettsjekk.fakenet.login_site import FakeLogin
-from nettsjekk.flows.config import load_config
-from nettsjekk.flows.logins import LoginSetup, login_scripted
-from nettsjekk.flows.reports.model import build_report
-from nettsjekk.flows.store import Store
+from nettsjekk.checkpoints.config import load_config
+from nettsjekk.checkpoints.logins import LoginSetup, login_scripted
+from nettsjekk.reports.build import build_report
+from nettsjekk.checkpoints.store import Store
 from nettsjekk.probes.service import ProbeService
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]

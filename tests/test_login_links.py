@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from nettsjekk.fakenet.login_site import FakeLogin
-from nettsjekk.flows.cli import cli
-from nettsjekk.flows.logins import LoginSetup, login_scripted
+from nettsjekk.cli.main import cli
+from nettsjekk.checkpoints.logins import LoginSetup, login_scripted
 from nettsjekk.lists.catalog import load_catalog
 from nettsjekk.probes.crawler import crawl, job_for_resource
 from nettsjekk.probes.sessions import SessionStore

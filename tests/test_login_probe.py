@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from nettsjekk.fakenet.login_site import FakeLogin
-from nettsjekk.flows.logins import LoginSetup, login_scripted
+from nettsjekk.checkpoints.logins import LoginSetup, login_scripted
 from nettsjekk.lists.catalog import load_catalog
 from nettsjekk.probes.replay import ReplayOptions, replay
 from nettsjekk.probes.sessions import SessionStore
@@ -97,7 +97,7 @@ def test_a_licensed_resource_without_session_then_logged_in_then_expired(browser
 def test_a_person_logs_in_in_the_browser_window_and_the_session_is_saved(browsers, fake_feide, setup):
     """``nettsjekk login`` without a recipe: the browser waits for the person (here a stand-in that
     types like one) and saves the session once the page is back on the resource, logged in."""
-    from nettsjekk.flows.logins import login_manual
+    from nettsjekk.checkpoints.logins import login_manual
 
     login, password = fake_feide
 
@@ -116,7 +116,7 @@ def test_a_person_logs_in_in_the_browser_window_and_the_session_is_saved(browser
 
 def test_a_wrong_password_fails_the_scripted_login_without_saying_the_password(browsers, fake_feide, setup,
                                                                               monkeypatch):
-    from nettsjekk.probes.recipes import LoginFailed
+    from nettsjekk.core.errors import LoginFailed
 
     monkeypatch.setenv("NETTSJEKK_TEST_FEIDE_PASSWORD", "feil-passord-123")
     with pytest.raises(LoginFailed) as failure:
@@ -126,7 +126,7 @@ def test_a_wrong_password_fails_the_scripted_login_without_saying_the_password(b
 
 
 def test_a_missing_credential_is_named_not_guessed(setup, monkeypatch):
-    from nettsjekk.probes.errors import ConfigError
+    from nettsjekk.core.errors import ConfigError
 
     monkeypatch.setenv("NETTSJEKK_TEST_FEIDE_USER", USER)
     monkeypatch.delenv("NETTSJEKK_TEST_FEIDE_PASSWORD", raising=False)

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from nettsjekk.fakenet import FakeInternet, HandlerRequest, Route
 from nettsjekk.fakenet.login_site import IDP_COOKIE, SITE_COOKIE, FakeLogin
-from nettsjekk.flows.cli_login import register
-from nettsjekk.flows.reports.model import _login
+from nettsjekk.cli.login import register
+from nettsjekk.reports.build import _login
 from nettsjekk.lists.catalog import validate_paths
-from nettsjekk.probes.recipes import LoginRecipe
+from nettsjekk.lists.recipes import LoginRecipe
 from nettsjekk.probes.redact import REDACTED, redact_headers, redact_text, redact_url, scrub
 from nettsjekk.probes.results import LoginInfo, ProbeResult
 from nettsjekk.probes.sessions import SessionStore, cookie_header, session_cookies
@@ -118,8 +118,8 @@ def test_a_recipe_fills_only_named_credentials():
 def test_credentials_come_from_the_environment_or_a_prefect_secret_block(monkeypatch):
     from prefect.blocks import system
 
-    from nettsjekk.flows.logins import resolve_credentials
-    from nettsjekk.probes.errors import ConfigError
+    from nettsjekk.checkpoints.logins import resolve_credentials
+    from nettsjekk.core.errors import ConfigError
 
     class FakeSecret:
         def __init__(self, value: str) -> None:

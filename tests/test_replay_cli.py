@@ -9,9 +9,9 @@ import pytest
 from allowlist_rig import FIXTURES, SITES, denied_standins
 from click.testing import CliRunner
 from nettsjekk.fakenet import FakeInternet
-from nettsjekk.flows.allowlist.readback import read_allowlist
-from nettsjekk.flows.cli import cli
-from nettsjekk.probes.errors import ConfigError
+from nettsjekk.allowlists.readback import read_allowlist
+from nettsjekk.cli.main import cli
+from nettsjekk.core.errors import ConfigError
 
 SOURCES = ["--lists", str(FIXTURES / "lists"), "--vendor-dir", str(FIXTURES / "vendor_whitelists"),
            "--results", str(FIXTURES / "results.json")]

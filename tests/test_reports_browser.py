@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 import yaml
 from nettsjekk.fakenet import FakeInternet, Route
-from nettsjekk.flows.config import Config, load_config
-from nettsjekk.flows.matrix import run_cell
-from nettsjekk.flows.reports.messages import Messages
-from nettsjekk.flows.reports.model import build_report
-from nettsjekk.flows.reports.render import render_all, render_format
-from nettsjekk.flows.reports.table import COLUMNS, headers
-from nettsjekk.flows.runplan import finish_run, prepare_run
-from nettsjekk.flows.store import Store
+from nettsjekk.checkpoints.config import Config, load_config
+from nettsjekk.checkpoints.matrix import run_cell
+from nettsjekk.reports.messages import Messages
+from nettsjekk.reports.build import build_report
+from nettsjekk.reports.render import render_all, render_format
+from nettsjekk.reports.table import COLUMNS, headers
+from nettsjekk.checkpoints.plan import finish_run, prepare_run
+from nettsjekk.checkpoints.store import Store
 from nettsjekk.probes.browsers import BrowserSettings
 from nettsjekk.probes.service import ProbeService
 

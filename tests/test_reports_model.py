@@ -16,18 +16,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from nettsjekk.flows.cli import FriendlyGroup
-from nettsjekk.flows.cli_report import register
-from nettsjekk.flows.config import load_config
-from nettsjekk.flows.reports.messages import Messages, catalogue
-from nettsjekk.flows.reports.model import build_report
-from nettsjekk.flows.reports.render import render_format
-from nettsjekk.flows.reports.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
-from nettsjekk.flows.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
-from nettsjekk.flows.runplan import finish_run, prepare_run
-from nettsjekk.flows.store import CellKey, Store, StoredCell
-from nettsjekk.flows.verdict import CONDITIONS, NOT_OK, Reason, assess, resource_verdict
-from nettsjekk.probes.errors import ConfigError
+from nettsjekk.cli.main import FriendlyGroup
+from nettsjekk.cli.report import register
+from nettsjekk.checkpoints.config import load_config
+from nettsjekk.reports.messages import Messages, catalogue
+from nettsjekk.reports.build import build_report
+from nettsjekk.reports.render import render_format
+from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
+from nettsjekk.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
+from nettsjekk.checkpoints.plan import finish_run, prepare_run
+from nettsjekk.checkpoints.store import CellKey, Store, StoredCell
+from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, Reason, assess, resource_verdict
+from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.findings import Evidence, Finding
 from nettsjekk.probes.results import ERROR_REASONS, ProbeResult, RequestRecord
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from nettsjekk.fakenet import FakeInternet
-from nettsjekk.flows.config import Config, Location, Settings
-from nettsjekk.flows.matrix import CellSpec, run_cell
-from nettsjekk.flows.store import Store, StoreError
+from nettsjekk.checkpoints.config import Config, Location, Settings
+from nettsjekk.checkpoints.matrix import CellSpec, run_cell
+from nettsjekk.checkpoints.store import Store, StoreError
 from nettsjekk.probes.browsers import BrowserSettings
 from nettsjekk.probes.probe import ProbeOptions
 from nettsjekk.probes.results import ProbeResult
@@ -102,7 +102,7 @@ def _result(number: int) -> ProbeResult:
 
 
 def test_two_runs_writing_the_same_store_both_keep_every_result(tmp_path):
-    from nettsjekk.flows.store import CellKey
+    from nettsjekk.checkpoints.store import CellKey
 
     path = tmp_path / "store.db"
     first, second = Store(path), Store(path)
@@ -120,7 +120,7 @@ def test_two_runs_writing_the_same_store_both_keep_every_result(tmp_path):
 
 WRITER = """
 import sys
-from nettsjekk.flows.store import CellKey, Store
+from nettsjekk.checkpoints.store import CellKey, Store
 from nettsjekk.probes.results import ProbeResult
 store = Store(sys.argv[1])
 run_id = store.start_run("pre-exam", {})
@@ -153,7 +153,7 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_what_was_written(tmp_path):
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)]).returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
-        from nettsjekk.flows.store import CellKey
+        from nettsjekk.checkpoints.store import CellKey
 
         store = Store(mount / "store.db")
         run_id = store.start_run("pre-exam", {})

@@ -15,9 +15,9 @@ Nothing here imports Prefect.
 
 from __future__ import annotations
 
-from .job import CrawlJob, job_for_resource, job_for_url
-from .results import STATUSES, Hop, LinkReport, LinkResult, Recheck
-from .runner import CrawlError, crawl, crawl_many
+from nettsjekk.probes.crawler.job import CrawlJob, job_for_resource, job_for_url
+from nettsjekk.probes.crawler.results import STATUSES, Hop, LinkReport, LinkResult, Recheck
+from nettsjekk.probes.crawler.runner import CrawlError, crawl, crawl_many
 
 __all__ = ["STATUSES", "CrawlError", "CrawlJob", "Hop", "LinkReport", "LinkResult", "Recheck", "crawl",
            "crawl_many", "job_for_resource", "job_for_url"]

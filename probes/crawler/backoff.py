@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .policy import policy
-from .retry_after import parse_retry_after
-from .scope import host_of
-from .verdict import failure_reason
+from nettsjekk.probes.crawler.policy import policy
+from nettsjekk.probes.crawler.retry_after import parse_retry_after
+from nettsjekk.probes.crawler.scope import host_of
+from nettsjekk.probes.crawler.verdict import failure_reason
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .policy import read_yaml
+from nettsjekk.probes.crawler.policy import read_yaml
 
 BODY_WINDOW = 64 * 1024
 

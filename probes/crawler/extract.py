@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from w3lib.url import canonicalize_url, safe_url_string
 
-from .policy import Element, policy
+from nettsjekk.probes.crawler.policy import Element, policy
 
 if TYPE_CHECKING:
     from parsel import Selector

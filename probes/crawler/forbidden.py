@@ -1,5 +1,5 @@
 """Destinations that must not work in an exam (video, social media, search, AI, ...): the shared deny
-catalog (``probes/data/deny.yaml``, read by ``nettsjekk.flows.allowlist.deny``), the same list the
+catalog (``core/deny.yaml``, read by ``nettsjekk.core.deny``), the same list the
 allowlist exports are guarded with. A link there is ``forbidden_destination``, not requested at all.
 """
 
@@ -16,7 +16,7 @@ def forbidden_category(url: str) -> str | None:
     >>> forbidden_category("https://translate.google.com/")
     'translation'
     """
-    from nettsjekk.flows.allowlist.deny import deny_category
+    from nettsjekk.core.deny import deny_category
 
     host = urlsplit(url).hostname or ""
     return deny_category(host) if host else None

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from nettsjekk.probes.errors import ConfigError
+from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.urls import check_probe_url
 
-from .scope import Scope, host_of, site_patterns
+from nettsjekk.probes.crawler.scope import Scope, host_of, site_patterns
 
 if TYPE_CHECKING:
     from nettsjekk.lists.catalog import Catalog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .extract import FoundLink, link_key
+from nettsjekk.probes.crawler.extract import FoundLink, link_key
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from nettsjekk.probes.classify import reason_for_any, reason_for_status
-from nettsjekk.probes.errors import EngineUnavailable
+from nettsjekk.core.errors import EngineUnavailable
 
-from .botwall import Wall, detect_wall
-from .policy import policy
-from .results import LinkReport, LinkResult, Recheck
-from .scope import host_of
+from nettsjekk.probes.crawler.botwall import Wall, detect_wall
+from nettsjekk.probes.crawler.policy import policy
+from nettsjekk.probes.crawler.results import LinkReport, LinkResult, Recheck
+from nettsjekk.probes.crawler.scope import host_of
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response

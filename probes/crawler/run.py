@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .job import CrawlJob
+from nettsjekk.probes.crawler.job import CrawlJob
 
 
 def claim_stdout() -> TextIO:
@@ -36,8 +36,8 @@ def run_job(job: CrawlJob, sink: Callable[[str], None]) -> None:
     """Crawl ``job`` with Scrapy in this process (once per process)."""
     from scrapy.crawler import CrawlerProcess
 
-    from .settings import scrapy_settings
-    from .spider import LinkSpider
+    from nettsjekk.probes.crawler.settings import scrapy_settings
+    from nettsjekk.probes.crawler.spider import LinkSpider
 
     process = CrawlerProcess(scrapy_settings(job))
     process.crawl(LinkSpider, job=job, sink=sink)

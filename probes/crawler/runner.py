@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nettsjekk.probes.errors import NettsjekkError
+from nettsjekk.core.errors import CrawlError, NettsjekkError
 
-from .job import CrawlJob
-from .results import LinkReport, LinkResult, summarize
+from nettsjekk.probes.crawler.job import CrawlJob
+from nettsjekk.probes.crawler.results import LinkReport, LinkResult, summarize
 
 log = logging.getLogger(__name__)
 MODULE = "nettsjekk.probes.crawler.run"
@@ -30,10 +30,6 @@ GRACE_S = 30.0
 MIN_JOB_S = 5.0
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 PROXY_ENV = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
-
-
-class CrawlError(NettsjekkError):
-    """The crawl process died without a report (its stderr tail is in the message)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from nettsjekk.lists.models import host_matches
-from nettsjekk.probes.domains import is_ip_address, registered_domain
+from nettsjekk.core.domains import is_ip_address, registered_domain
 
 
 def site_patterns(host: str) -> list[str]:

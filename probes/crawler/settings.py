@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .job import CrawlJob
+from nettsjekk.probes.crawler.job import CrawlJob
 
 PACKAGE = "nettsjekk.probes.crawler"
 PAGE_BYTES = 5 * 1024 * 1024

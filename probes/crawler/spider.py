@@ -29,22 +29,22 @@ from w3lib.url import safe_url_string
 from nettsjekk.probes.detectors.base import host_matches
 from nettsjekk.probes.sessions import cookies_for
 
-from .backoff import ATTEMPT_META, LINK_META
-from .extract import FoundLink, extract_links
-from .forbidden import forbidden_category
-from .ledger import Ledger
-from .policy import policy
-from .results import Hop, LinkResult
-from .scope import host_of
-from .settings import CHECK_BYTES, PAGE_BYTES
-from .verdict import Verdict, failure_reason, judge_failure, judge_response
+from nettsjekk.probes.crawler.backoff import ATTEMPT_META, LINK_META
+from nettsjekk.probes.crawler.extract import FoundLink, extract_links
+from nettsjekk.probes.crawler.forbidden import forbidden_category
+from nettsjekk.probes.crawler.ledger import Ledger
+from nettsjekk.probes.crawler.policy import policy
+from nettsjekk.probes.crawler.results import Hop, LinkResult
+from nettsjekk.probes.crawler.scope import host_of
+from nettsjekk.probes.crawler.settings import CHECK_BYTES, PAGE_BYTES
+from nettsjekk.probes.crawler.verdict import Verdict, failure_reason, judge_failure, judge_response
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from .job import CrawlJob
+    from nettsjekk.probes.crawler.job import CrawlJob
 
 FILE_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 NO_HEAD_FALLBACK = ("dns", "proxy")

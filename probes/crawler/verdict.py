@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from nettsjekk.probes.classify import reason_for_status
 
-from .botwall import detect_wall
-from .policy import policy
+from nettsjekk.probes.crawler.botwall import detect_wall
+from nettsjekk.probes.crawler.policy import policy
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ the best candidate per rule and page into a ``Finding``.
 
 from __future__ import annotations
 
-from .destinations import DestinationDetector
-from .globals import GlobalsDetector
-from .markup import MarkupDetector
-from .network import NetworkDetector
-from .text import TextDetector
+from nettsjekk.probes.detectors.destinations import DestinationDetector
+from nettsjekk.probes.detectors.globals import GlobalsDetector
+from nettsjekk.probes.detectors.markup import MarkupDetector
+from nettsjekk.probes.detectors.network import NetworkDetector
+from nettsjekk.probes.detectors.text import TextDetector
 
 DETECTORS = (NetworkDetector(), MarkupDetector(), TextDetector(), GlobalsDetector(), DestinationDetector())
 """Enabled detectors, in the order they run."""

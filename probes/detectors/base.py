@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from ..domains import registered_domain
-from ..findings import Evidence
-from ..rulebook import LoadedRule
-from ..results import RequestRecord
+from nettsjekk.core.domains import registered_domain
+from nettsjekk.probes.findings import Evidence
+from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.results import RequestRecord
 
 KIND_PRIORITY = {"element": 0, "text": 1, "iframe": 2, "script": 3, "global": 4, "request": 5, "form": 6, "link": 7}
 

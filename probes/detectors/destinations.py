@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..findings import Evidence
-from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
+from nettsjekk.probes.findings import Evidence
+from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.detectors.base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
 
 LINK_SCHEMES = ("http", "https")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..findings import Evidence
-from ..results import RequestRecord
-from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
+from nettsjekk.probes.findings import Evidence
+from nettsjekk.probes.results import RequestRecord
+from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.detectors.base import Candidate, PageSnapshot, host_matches, indexed_matchers, regex
 
 
 class NetworkDetector:

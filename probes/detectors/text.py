@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Evidence
-from ..rulebook import LoadedRule
-from .base import Candidate, PageSnapshot, indexed_matchers, regex
+from nettsjekk.probes.findings import Evidence
+from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.detectors.base import Candidate, PageSnapshot, indexed_matchers, regex
 
 
 class TextDetector:

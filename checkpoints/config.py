@@ -1,0 +1,168 @@
+"""``nettsjekk.yaml``: what a checkpoint run checks, where from, and how.
+
+Validated as strictly as the lists: every mistake is one ``file:line: field: message`` line.
+Relative paths are relative to the configuration file's folder.
+
+    lists: [lists/national.yaml, lists/local/agder.yaml]
+    browsers: [chromium, firefox]
+    locations:
+      - {name: kontoret, kind: local}
+      - {name: skole-a, kind: proxy, proxy: "socks5://127.0.0.1:1080"}
+      - {name: bergen, kind: pool, work_pool: bergen-pool}
+    checkpoints:
+      publication: {date: 2027-01-11, time: "08:00"}
+      test-exam:   {date: 2027-03-02, time: "07:30"}
+      pre-exam:    {date: 2027-05-18, time: "06:00"}
+    concurrency: 4
+    retries: {attempts: 3, backoff_s: [2, 8]}
+    output_dir: results
+    database: results/nettsjekk.db
+    tester: Kari Nordmann
+    reviews: reviews.yaml      # review decisions (see README: Reports)
+    state_dir: ~/.local/state/nettsjekk   # saved login sessions (see README: Licensed resources)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from nettsjekk.core.errors import ConfigError, ConfigFileError, ListFileError
+from nettsjekk.core.yamldoc import load_model
+
+CHECKPOINTS = ("publication", "test-exam", "pre-exam")
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(Strict):
+    """Where probes run from: this machine, through a proxy, or on a Prefect work pool at the site."""
+
+    name: Slug
+    kind: Literal["local", "proxy", "pool"]
+    proxy: str | None = None
+    work_pool: str | None = None
+    trust_ca: list[str] = Field(default_factory=list)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Location:
+        if self.kind == "proxy" and not self.proxy:
+            raise ValueError(f"location {self.name!r} is kind 'proxy' but has no 'proxy: URL'")
+        if self.kind == "pool" and not self.work_pool:
+            raise ValueError(f"location {self.name!r} is kind 'pool' but has no 'work_pool: NAME'")
+        if self.kind != "proxy" and self.proxy:
+            raise ValueError(f"location {self.name!r} has a proxy but kind {self.kind!r}; use kind: proxy")
+        return self
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.split("://", 1)[0] in ("http", "https", "socks5", "socks4"):
+            raise ValueError(f"{value!r} is not a proxy URL (http://host:port or socks5://host:port)")
+        return value
+
+
+class Checkpoint(Strict):
+    date: dt.date
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "07:00"
+
+
+class Retries(Strict):
+    attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    backoff_s: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [2.0, 8.0])
+
+
+class Settings(Strict):
+    """The whole configuration file."""
+
+    lists: Annotated[list[str], Field(min_length=1)]
+    vendor_dir: str | None = None
+    browsers: Annotated[list[Literal["chromium", "firefox", "webkit"]], Field(min_length=1)] = ["chromium", "firefox"]
+    locations: Annotated[list[Location], Field(min_length=1)] = [Location(name="local", kind="local")]
+    checkpoints: dict[Literal["publication", "test-exam", "pre-exam"], Checkpoint] = Field(default_factory=dict)
+    timezone: str = "Europe/Oslo"
+    concurrency: Annotated[int, Field(ge=1, le=64)] = 4
+    retries: Retries = Retries()
+    timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    settle_s: Annotated[float, Field(ge=0)] = 5.0
+    subpage_settle_s: Annotated[float, Field(ge=0)] = 2.0
+    max_subpages: Annotated[int, Field(ge=0)] = 5
+    subpages_per_location: Literal["split", "all"] = "split"
+    """``split``: the sub-pages of a resource are shared out between the run's locations (each is
+    visited in every browser, at one location; the home page and extra_urls everywhere); ``all``:
+    every cell visits every sub-page."""
+    rules: list[str] = Field(default_factory=list)
+    output_dir: str = "results"
+    database: str = "results/nettsjekk.db"
+    tester: str = ""
+    baseline: str | None = None
+    reviews: str = "reviews.yaml"
+    state_dir: str | None = None
+    """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
+
+    @model_validator(mode="after")
+    def _unique_locations(self) -> Settings:
+        names = [loc.name for loc in self.locations]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"location names must be unique; used twice: {', '.join(duplicates)}")
+        return self
+
+
+class Config:
+    """Validated settings plus the folder their relative paths are relative to."""
+
+    def __init__(self, settings: Settings, base: Path, source: str = "") -> None:
+        self.settings = settings
+        self.base = base
+        self.source = source
+
+    def path(self, value: str) -> Path:
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else self.base / candidate
+
+    @property
+    def list_paths(self) -> list[Path]:
+        return [self.path(p) for p in self.settings.lists]
+
+    @property
+    def database(self) -> Path:
+        return self.path(self.settings.database)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.path(self.settings.output_dir)
+
+    @property
+    def reviews_path(self) -> Path:
+        """The review decisions file (``reviews:``, default ``reviews.yaml`` next to this file)."""
+        return self.path(self.settings.reviews)
+
+    @property
+    def state_dir(self) -> Path:
+        """Where login sessions are kept (``state_dir:``, else the default of ``probes.sessions``)."""
+        from nettsjekk.probes.sessions import state_dir
+
+        return state_dir(self.path(self.settings.state_dir) if self.settings.state_dir else None)
+
+    def location(self, name: str) -> Location:
+        for location in self.settings.locations:
+            if location.name == name:
+                return location
+        known = ", ".join(loc.name for loc in self.settings.locations)
+        raise ConfigError(f"{self.source or 'configuration'}: no location named {name!r} (known: {known})")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``nettsjekk.yaml``; raise ``ConfigFileError`` with every problem."""
+    if not Path(path).is_file():
+        raise ConfigError(f"{path}: no such configuration file (see README: 'Configuration')")
+    settings = load_model(Path(path), Settings, error=ConfigFileError)
+    return Config(settings, Path(path).resolve().parent, str(path))

@@ -1,0 +1,224 @@
+"""The results store: one SQLite file, every probe result committed the moment it completes.
+
+Schema changes are numbered migrations tracked in ``PRAGMA user_version``; the file is opened in
+WAL mode with a busy timeout so a second writer waits instead of failing, and a ``kill -9``
+loses at most the result being written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from nettsjekk.core.errors import NettsjekkError, StoreError
+from nettsjekk.probes.results import ProbeResult
+
+MIGRATIONS = (
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY, checkpoint TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running', scope TEXT NOT NULL DEFAULT '{}', tester TEXT NOT NULL DEFAULT '',
+        flow_run_id TEXT
+    );
+    CREATE TABLE cells (
+        run_id TEXT NOT NULL REFERENCES runs(id), resource_id TEXT NOT NULL, engine TEXT NOT NULL,
+        location TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT,
+        result TEXT NOT NULL, finished_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id, engine, location)
+    );
+    CREATE TABLE findings (
+        run_id TEXT NOT NULL, resource_id TEXT NOT NULL, engine TEXT NOT NULL, location TEXT NOT NULL,
+        category TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL, page TEXT NOT NULL,
+        evidence_kind TEXT NOT NULL, evidence_value TEXT NOT NULL, snippet TEXT NOT NULL, screenshot TEXT
+    );
+    CREATE TABLE hosts (
+        run_id TEXT NOT NULL, resource_id TEXT NOT NULL, engine TEXT NOT NULL, location TEXT NOT NULL,
+        host TEXT NOT NULL, domain TEXT NOT NULL, requests INTEGER NOT NULL, types TEXT NOT NULL, first_page TEXT
+    );
+    CREATE TABLE links (
+        run_id TEXT NOT NULL, resource_id TEXT NOT NULL, location TEXT NOT NULL, url TEXT NOT NULL,
+        source TEXT, text TEXT, status TEXT NOT NULL, http_status INTEGER, reason TEXT, redirects TEXT
+    );
+    CREATE TABLE verdicts (
+        run_id TEXT NOT NULL, resource_id TEXT NOT NULL, verdict TEXT NOT NULL, reasons TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id)
+    );
+    CREATE TABLE baselines (
+        name TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(id), approved_at TEXT NOT NULL,
+        approved_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX findings_run ON findings(run_id, resource_id);
+    CREATE INDEX hosts_run ON hosts(run_id, resource_id);
+    CREATE INDEX links_run ON links(run_id, resource_id);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class CellKey:
+    resource_id: str
+    engine: str
+    location: str
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    key: CellKey
+    status: str
+    attempts: int
+    result: ProbeResult
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """Thread-safe access to one results file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the results store {self.path}: {exc}") from exc
+        self._lock = threading.Lock()
+        self._migrate()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise StoreError(f"writing the results store {self.path} failed: {exc}") from exc
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer nettsjekk (schema {version}); upgrade nettsjekk")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._tx() as db:
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- runs --------------------------------------------------------------------------------
+    def start_run(self, checkpoint: str, scope: dict, tester: str = "", run_id: str | None = None) -> str:
+        run_id = run_id or f"{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        with self._tx() as db:
+            db.execute("INSERT INTO runs (id, checkpoint, started_at, scope, tester) VALUES (?, ?, ?, ?, ?)",
+                       (run_id, checkpoint, now(), json.dumps(scope, sort_keys=True), tester))
+        return run_id
+
+    def run(self, run_id: str) -> dict:
+        row = self._db.execute("SELECT id, checkpoint, started_at, finished_at, status, scope, tester, flow_run_id "
+                               "FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id!r} in {self.path} (see 'nettsjekk runs')")
+        keys = ("id", "checkpoint", "started_at", "finished_at", "status", "scope", "tester", "flow_run_id")
+        record = dict(zip(keys, row))
+        record["scope"] = json.loads(record["scope"])
+        return record
+
+    def runs(self) -> list[dict]:
+        ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY started_at, id")]
+        return [self.run(run_id) for run_id in ids]
+
+    def finish_run(self, run_id: str, status: str = "finished", flow_run_id: str | None = None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE runs SET finished_at = ?, status = ?, flow_run_id = COALESCE(?, flow_run_id) "
+                       "WHERE id = ?", (now(), status, flow_run_id, run_id))
+
+    def previous_run(self, run_id: str) -> str | None:
+        """The latest finished run started before ``run_id``."""
+        started = self.run(run_id)["started_at"]
+        row = self._db.execute("SELECT id FROM runs WHERE status = 'finished' AND id != ? AND started_at <= ? "
+                               "ORDER BY started_at DESC, id DESC LIMIT 1", (run_id, started)).fetchone()
+        return row[0] if row else None
+
+    # -- cells -------------------------------------------------------------------------------
+    def save_cell(self, run_id: str, key: CellKey, status: str, attempts: int, result: ProbeResult) -> None:
+        """Write one completed cell with its findings and hosts, atomically."""
+        with self._tx() as db:
+            db.execute("DELETE FROM findings WHERE run_id=? AND resource_id=? AND engine=? AND location=?",
+                       (run_id, key.resource_id, key.engine, key.location))
+            db.execute("DELETE FROM hosts WHERE run_id=? AND resource_id=? AND engine=? AND location=?",
+                       (run_id, key.resource_id, key.engine, key.location))
+            db.execute("INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (run_id, key.resource_id, key.engine, key.location, status, attempts, result.error,
+                        result.model_dump_json(), now()))
+            db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(run_id, key.resource_id, key.engine, key.location, f.category, f.rule, f.severity,
+                             f.page, f.evidence.kind, f.evidence.value, f.evidence.snippet, f.screenshot)
+                            for f in result.findings])
+            db.executemany("INSERT INTO hosts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(run_id, key.resource_id, key.engine, key.location, *row) for row in _host_rows(result)])
+
+    def done_cells(self, run_id: str) -> set[CellKey]:
+        rows = self._db.execute("SELECT resource_id, engine, location FROM cells WHERE run_id = ?", (run_id,))
+        return {CellKey(*row) for row in rows}
+
+    def cells(self, run_id: str) -> list[StoredCell]:
+        rows = self._db.execute("SELECT resource_id, engine, location, status, attempts, result FROM cells "
+                                "WHERE run_id = ? ORDER BY resource_id, location, engine", (run_id,))
+        return [StoredCell(CellKey(r[0], r[1], r[2]), r[3], r[4], ProbeResult.model_validate_json(r[5])) for r in rows]
+
+    def cell_count(self, run_id: str) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM cells WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+    # -- verdicts and baselines ----------------------------------------------------------------
+    def save_verdicts(self, run_id: str, verdicts: dict[str, tuple[str, list[str]]]) -> None:
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?)",
+                           [(run_id, rid, verdict, json.dumps(reasons)) for rid, (verdict, reasons) in verdicts.items()])
+
+    def verdicts(self, run_id: str) -> dict[str, tuple[str, list[str]]]:
+        rows = self._db.execute("SELECT resource_id, verdict, reasons FROM verdicts WHERE run_id = ?", (run_id,))
+        return {r[0]: (r[1], json.loads(r[2])) for r in rows}
+
+    def approve_baseline(self, run_id: str, name: str = "default", who: str = "") -> None:
+        self.run(run_id)
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO baselines VALUES (?, ?, ?, ?)", (name, run_id, now(), who))
+
+    def baseline(self, name: str = "default") -> str | None:
+        row = self._db.execute("SELECT run_id FROM baselines WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+
+def _host_rows(result: ProbeResult) -> list[tuple]:
+    by_host: dict[str, dict] = {}
+    for request in result.requests:
+        if not request.host:
+            continue
+        entry = by_host.setdefault(request.host, {"domain": request.domain, "n": 0, "types": set(), "page": request.page})
+        entry["n"] += 1
+        entry["types"].add(request.type)
+    return [(host, e["domain"], e["n"], ",".join(sorted(e["types"])), e["page"]) for host, e in sorted(by_host.items())]

@@ -1,0 +1,59 @@
+"""Helpers more than one command needs: choosing resources, compiling their allowlist, the saved
+login session of a resource."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from nettsjekk.allowlists.compiler import CompileOptions
+    from nettsjekk.allowlists.selection import Selection
+
+
+def select_resources(list_paths: tuple[str, ...], vendor_dir: str | None, results: tuple[str, ...], list_name: str,
+            vendor: str | None, run_id: str | None = None, config_path: str = "nettsjekk.yaml") -> Selection:
+    from nettsjekk.allowlists.selection import select
+
+    extra: list = []
+    if run_id:
+        from nettsjekk.allowlists.probe_results import from_pairs
+        from nettsjekk.checkpoints.config import load_config
+        from nettsjekk.checkpoints.store import Store
+
+        config = load_config(Path(config_path))
+        cells = Store(config.database).cells(Store(config.database).run(run_id)["id"])
+        extra = from_pairs([(c.key.resource_id, c.result) for c in cells], f"run {run_id}")
+        list_paths = list_paths or tuple(str(p) for p in config.list_paths)
+        if vendor_dir is None and config.settings.vendor_dir:
+            vendor_dir = str(config.path(config.settings.vendor_dir))
+    return select(list_paths or None, vendor_dir, results, list_name, vendor, extra_results=extra)
+
+
+def compile_selection(selection: Selection, options: CompileOptions, exceptions_file: str | None):
+    """The compiled allowlist of ``selection`` and the exceptions in force (``export`` and ``replay``)."""
+    from nettsjekk.allowlists.compiler import compile_allowlist
+    from nettsjekk.allowlists.exemptions import load_exceptions
+
+    exceptions = load_exceptions(exceptions_file, date.today())
+    allowlist = compile_allowlist(selection.catalog, selection.resources, selection.inventory, options,
+                                  exceptions=exceptions)
+    return allowlist, exceptions
+
+
+def saved_session_state(resource_id: str, engine: str, state_dir: str | Path | None,
+                        doing: str = "crawling") -> dict | None:
+    """The resource's saved login session (``engine``'s or another engine's) as a Playwright storage
+    state: for the crawl, its cookies go with the requests and the browser recheck starts logged in.
+    Says on stderr which session is used for what (``doing``), never its contents."""
+    from nettsjekk.probes.sessions import SessionStore
+
+    session = SessionStore(state_dir).find(resource_id, engine)
+    if session is None:
+        return None
+    click.echo(f"{resource_id}: {doing} with the saved login session ({session.engine}, saved "
+               f"{session.saved_at_text})", err=True)
+    return session.storage_state

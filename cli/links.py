@@ -1,0 +1,136 @@
+"""``nettsjekk links``: the broken-link crawl of one URL or list resource.
+
+``register(cli)`` adds the command to the ``nettsjekk`` group. The crawl runs in a child process
+(``nettsjekk.probes.crawler.runner``); ``bot_blocked`` and ambiguous links are then rechecked in a
+real browser before the report is printed. Exit 0 without broken links, 1 with, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from nettsjekk.cli.common import saved_session_state
+from nettsjekk.cli.options import engine_option, proxy_option, session_options, trust_ca_option
+from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK, ConfigError
+
+NOT_SHOWN = ("ok", "redirect")
+
+
+def register(cli: click.Group) -> None:
+    """Add ``links`` to the ``nettsjekk`` command group."""
+    cli.add_command(links)
+
+
+@click.command("links")
+@click.argument("target", metavar="URL|RESOURCE_ID")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Crawl pages up to this many clicks from the start page; links on them are checked.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=200, show_default=True,
+              help="At most this many pages are crawled; further links are still checked.")
+@proxy_option()
+@trust_ca_option()
+@click.option("--contact", envvar="NETTSJEKK_CONTACT", metavar="EMAIL",
+              help="Your e-mail address, sent in the User-Agent (or set NETTSJEKK_CONTACT).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@engine_option("Engine of the browser recheck.")
+@click.option("--recheck/--no-recheck", default=True, show_default=True,
+              help="Recheck bot-blocked and ambiguous links in a real browser.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only with the site owner's consent).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.5), default=20.0, show_default=True,
+              help="Seconds per request.")
+@click.option("--budget", "budget_s", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds for the whole crawl.")
+@click.option("--lists", "list_paths", multiple=True, type=click.Path(exists=True),
+              help="List file or folder to find RESOURCE_ID in (default: the bundled lists).")
+@click.option("--vendors", "vendor_dir", type=click.Path(exists=True, file_okay=False),
+              help="Vendor whitelist folder (default: the bundled one).")
+@click.option("--verify-tls/--no-verify-tls", default=True, show_default=True,
+              help="A certificate a browser would refuse makes the link broken (tls); --trust-ca adds authorities.")
+@session_options("crawling a RESOURCE_ID (the pages behind its login are crawled)")
+def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: tuple[str, ...],
+          contact: str | None, fmt: str, engine: str, recheck: bool, ignore_robots: bool, timeout_s: float,
+          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None, verify_tls: bool,
+          use_session: bool, state_dir: str | None) -> None:
+    """Find broken links in a resource; exit 0 when none are broken, 1 when some are, 2 on bad input.
+
+    TARGET is a URL (its whole site is crawled) or the id of a resource on a list (its site and
+    its vendor's hosts are crawled, with the entry's include/exclude patterns).
+
+    \b
+    Examples:
+        nettsjekk links https://snl.no/ --contact it@agder.no
+        nettsjekk links ndla --depth 1 --proxy http://exam-proxy:3128 --format text
+    """
+    from nettsjekk.probes.crawler.recheck import recheck_standalone
+    from nettsjekk.probes.crawler.runner import crawl
+
+    options = {"depth": depth, "max_pages": max_pages, "proxy": check_proxy(proxy), "timeout_s": timeout_s,
+               "budget_s": budget_s, "verify_tls": verify_tls, "trust_ca": [str(Path(p).resolve()) for p in trust_ca]}
+    if ignore_robots:
+        options["obey_robots"] = False
+    session_state = None
+    if use_session and "://" not in target:
+        session_state = saved_session_state(target, engine, state_dir)
+        options["cookies"] = (session_state or {}).get("cookies", [])
+    job = build_job(target, require_contact(contact), list_paths, vendor_dir, options)
+    report = crawl(job)
+    if recheck:
+        report = asyncio.run(recheck_standalone(report, engine=engine, proxy=job.proxy, timeout_s=timeout_s,
+                                                trust_ca=tuple(Path(p) for p in trust_ca),
+                                                storage_state=session_state))
+    click.echo(report.to_json() if fmt == "json" else format_links_text(report))
+    sys.exit(EXIT_FAILED if report.broken else EXIT_OK)
+
+
+def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir: str | None, options: dict):
+    """The crawl job for a URL (anything with ``://``) or a resource id."""
+    from nettsjekk.probes.crawler.job import job_for_resource, job_for_url
+
+    if "://" in target:
+        return job_for_url(target, contact, **options)
+    from nettsjekk.lists.catalog import load_catalog
+
+    catalog = load_catalog(list_paths or None, vendor_dir)
+    return job_for_resource(catalog, catalog.resource(target), contact, **options)
+
+
+def require_contact(contact: str | None) -> str:
+    """The contact address, or a ``ConfigError`` saying how to give one."""
+    if not contact:
+        raise ConfigError("no contact address: pass --contact EMAIL or set NETTSJEKK_CONTACT "
+                          "(site owners must be able to reach whoever crawls them)")
+    return contact
+
+
+def check_proxy(proxy: str | None) -> str | None:
+    """An ``http(s)://host:port`` proxy, or a ``ConfigError`` (Scrapy cannot speak SOCKS)."""
+    if proxy is None:
+        return None
+    parts = urlsplit(proxy)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"--proxy {proxy!r}: the link crawl needs an HTTP proxy such as http://127.0.0.1:3128 "
+                          "(SOCKS proxies are not supported by Scrapy)")
+    return proxy
+
+
+def format_links_text(report) -> str:  # noqa: ANN001 - LinkReport, imported lazily
+    """One line per link that is not plainly fine, then the counts."""
+    from nettsjekk.cli.text import format_table
+
+    shown = [link for link in report.links if link.status not in NOT_SHOWN]
+    rows = [(link.status, link.http_status or "", link.reason or "", _recheck_word(link), link.url, link.source or "")
+            for link in shown]
+    head = f"{report.resource}: {report.pages_crawled} pages crawled, {len(report.links)} links ({report.stopped})"
+    counts = ", ".join(f"{status} {count}" for status, count in report.summary.items() if count)
+    headers = ("status", "http", "reason", "browser", "url", "found on")
+    table = format_table(headers, rows) if rows else "no problems found"
+    return "\n".join([head, table, counts])
+
+
+def _recheck_word(link) -> str:  # noqa: ANN001 - LinkResult
+    return link.recheck.outcome if link.recheck else ""

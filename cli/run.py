@@ -1,0 +1,67 @@
+"""Run a checkpoint from the command line: progress bar, then the verdicts a county reads first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from nettsjekk.checkpoints.config import load_config
+from nettsjekk.cli.text import format_table
+
+
+def _quiet_prefect() -> None:
+    """Prefect logs every task at INFO; the progress bar says more with less."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = None,
+                   locations: list[str] | None = None, engines: list[str] | None = None,
+                   resume: str | None = None, show_progress: bool = True) -> dict:
+    """Validate, run the ``verify-checkpoint`` flow (ephemeral Prefect without a server), print."""
+    _quiet_prefect()
+    config = load_config(config_path)
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nettsjekk.flows import checkpoint as flows
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        disable=not show_progress, transient=False)
+    bar = progress.add_task(f"{checkpoint}: starting", total=None)
+
+    def on_plan(plan) -> None:  # noqa: ANN001 - checkpoints.plan.Plan
+        progress.update(bar, description=f"{checkpoint} run {plan.run_id}", total=len(plan.cells),
+                        completed=len(plan.cells) - len(plan.pending))
+
+    def on_cell(spec, outcome) -> None:  # noqa: ANN001
+        progress.advance(bar)
+
+    flows.plan_listeners.append(on_plan)
+    flows.progress_listeners.append(on_cell)
+    runner = ThreadPoolTaskRunner(max_workers=config.settings.concurrency)
+    try:
+        with progress:
+            summary = flows.verify_checkpoint.with_options(task_runner=runner)(
+                str(config_path), checkpoint, list_name, locations, engines, resume)
+    finally:
+        flows.plan_listeners.remove(on_plan)
+        flows.progress_listeners.remove(on_cell)
+    click.echo(format_summary(summary))
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    rows = [(rid, v["verdict"], "; ".join(v["reasons"])[:110]) for rid, v in sorted(summary["verdicts"].items())]
+    cells = ", ".join(f"{n} {status}" for status, n in sorted(summary["cells"].items()))
+    drift = summary["drift_previous"]
+    changed = len(drift.get("resources", []))
+    lines = [format_table(("resource", "verdict", "reasons"), rows), "",
+             f"run {summary['run_id']} ({summary['checkpoint']}): cells {cells}",
+             f"drift since {drift['against'] or 'no earlier run'}: {changed} resource(s) changed",
+             f"summary: {Path(summary['run_dir']) / 'summary.json'}"]
+    if summary.get("reports"):
+        lines.append(f"reports: {summary['reports'].get('ict', '')} (ICT), {summary['reports'].get('pdf', '')} (test template)")
+    return "\n".join(lines)
