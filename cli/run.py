@@ -9,12 +9,19 @@ import click
 
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.cli.text import format_table
+from nettsjekk.core.errors import OrchestratorUnavailable
+
+
+EPHEMERAL_STARTUP_TIMEOUT_S = "120"
+"""Prefect gives its ephemeral server 20 s to start; a busy 2-core machine needs longer (measured: a
+timeout under load, with a traceback)."""
 
 
 def _quiet_prefect() -> None:
     """Prefect logs every task at INFO; the progress bar says more with less."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_TIMEOUT_S)
 
 
 def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = None,
@@ -46,6 +53,14 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
         with progress:
             summary = flows.verify_checkpoint.with_options(task_runner=runner)(
                 str(config_path), checkpoint, list_name, locations, engines, resume)
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        raise OrchestratorUnavailable(
+            f"the local Prefect server did not start within "
+            f"{os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s (is the machine very busy?); "
+            "run again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or point PREFECT_API_URL at a "
+            "running 'prefect server start'") from None
     finally:
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)

@@ -27,6 +27,7 @@ The tree:
     ├── EngineUnavailable          (3)  a browser engine is not installed or does not start here
     ├── StoreError                 (3)  the results store cannot be opened, read or written
     ├── CrawlError                 (3)  the link crawl process died without a report
+    ├── OrchestratorUnavailable    (3)  the Prefect server (ephemeral or configured) cannot be reached
     └── LoginFailed                (3)  a login did not end logged in (credentials, changed page …)
 """
 
@@ -121,6 +122,10 @@ class StoreError(NettsjekkError):
 
 class CrawlError(NettsjekkError):
     """The crawl process died without a report (its stderr tail is in the message)."""
+
+
+class OrchestratorUnavailable(NettsjekkError):
+    """The Prefect API (the ephemeral server a run starts, or ``PREFECT_API_URL``) cannot be reached."""
 
 
 class LoginFailed(NettsjekkError):
