@@ -77,6 +77,14 @@ class Allowlist:
         """True when ``host`` (normalised) is let through."""
         return any(entry.pattern.covers(host) for entry in self.entries)
 
+    def entry_for(self, host: str) -> str | None:
+        """The entry that lets ``host`` (normalised) through, with why it is there, or None."""
+        for entry in self.entries:
+            if entry.pattern.covers(host):
+                why = "; ".join(origin.describe() for origin in entry.origins[:2])
+                return f"{entry.pattern} ({why})" if why else str(entry.pattern)
+        return None
+
     def exact_hosts(self) -> list[str]:
         """Every exact host: exact entries plus the known hosts under each wildcard, sorted."""
         hosts = {e.pattern.base for e in self.entries if not e.pattern.wildcard}

@@ -37,6 +37,18 @@ class FileAllowlist:
         labels = host.split(".")
         return any(".".join(labels[i:]) in self.suffixes for i in range(1, len(labels)))
 
+    def entry_for(self, host: str) -> str | None:
+        """The entry that lets ``host`` (normalised) through, as a Squid/wildcard line, or None:
+        ``host`` itself, ``.domain`` (the domain and its subdomains) or ``*.domain`` (subdomains only)."""
+        if host in self.exact:
+            return f".{host}" if host in self.suffixes else host
+        labels = host.split(".")
+        for start in range(1, len(labels)):
+            base = ".".join(labels[start:])
+            if base in self.suffixes:
+                return f".{base}" if base in self.exact else f"*.{base}"
+        return None
+
     def __len__(self) -> int:
         return len(self.exact) + len(self.suffixes)
 

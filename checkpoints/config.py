@@ -20,6 +20,12 @@ Relative paths are relative to the configuration file's folder.
     tester: Kari Nordmann
     reviews: reviews.yaml      # review decisions (see README: Reports)
     state_dir: ~/.local/state/nettsjekk   # saved login sessions (see README: Licensed resources)
+    observe:                   # nettsjekk observe (see README: Exam day: reading the proxy log)
+      categories: [ai, translation, communication]
+      ignore_hosts: [telemetry.example.no]
+      burst_window_s: 60
+      retention_days: 120
+      pseudonymous_clients: true
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from nettsjekk.core.deny import CATEGORIES, Category
 from nettsjekk.core.errors import ConfigError, ConfigFileError, ListFileError
 from nettsjekk.core.yamldoc import load_model
 
@@ -79,6 +86,25 @@ class Retries(Strict):
     backoff_s: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [2.0, 8.0])
 
 
+class ObserveSettings(Strict):
+    """``observe:``: what the reading of the proxy log counts, and how long observations are kept."""
+
+    categories: list[Category] = Field(default_factory=lambda: list(CATEGORIES))
+    """The deny categories that are observations (leaks and attempts); other forbidden hosts count as other."""
+    ignore_hosts: list[str] = Field(default_factory=list)
+    """Hosts (and their subdomains) left out, in addition to the default list unless that is turned off."""
+    ignore_default_hosts: bool = True
+    """Leave out the sourced default list of update, telemetry and certificate hosts (observe/ignore_hosts.yaml)."""
+    burst_window_s: Annotated[float, Field(ge=0, le=3600)] = 60.0
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 120
+    pseudonymous_clients: bool = False
+    """Store a keyed hash of each client instead of its address (reports still show the address)."""
+    store: str | None = None
+    """The observations database; default ``observations.db`` next to ``database``."""
+    clients: str | None = None
+    """A clients.csv (client address or host name, label) used when --clients is not given."""
+
+
 class Settings(Strict):
     """The whole configuration file."""
 
@@ -106,6 +132,7 @@ class Settings(Strict):
     reviews: str = "reviews.yaml"
     state_dir: str | None = None
     """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
+    observe: ObserveSettings = ObserveSettings()
 
     @model_validator(mode="after")
     def _unique_locations(self) -> Settings:
@@ -135,6 +162,12 @@ class Config:
     @property
     def database(self) -> Path:
         return self.path(self.settings.database)
+
+    @property
+    def observations_store(self) -> Path:
+        """The observations database (``observe: store:``, else ``observations.db`` next to the results store)."""
+        store = self.settings.observe.store
+        return self.path(store) if store else self.database.parent / "observations.db"
 
     @property
     def output_dir(self) -> Path:
