@@ -12,6 +12,8 @@ writes it, with ``CONNECT host:443`` and absolute URLs::
     10.20.1.17 - - [03/Dec/2026:09:14:02 +0100] "CONNECT chatgpt.com:443 HTTP/1.1" 403 0 "-" "Mozilla/5.0"
 
 A line that is neither is *malformed*: counted, the first ones kept with file and line, never fatal.
+A well-formed line without a host (Squid's ``NONE_NONE/000 0 - error:transaction-end-before-headers``
+for a connection closed before its request, a relative URL) is a request to no host: read, not observed.
 Files are read line by line (``.gz`` through gzip), so memory stays flat however long the log.
 """
 
@@ -109,7 +111,7 @@ def parse_squid(line: str) -> Request | None:
                           int(status or 0), parts[8].partition("/")[0])
     except ValueError:
         return None
-    return request if code and request.host else None
+    return request if code else None
 
 
 def parse_combined(line: str) -> Request | None:
@@ -126,7 +128,7 @@ def parse_combined(line: str) -> Request | None:
         return None
     host = host_of(words[0], words[1])
     status = match["status"]
-    return Request(when, match["client"], host, words[0], "", int(status) if status != "-" else 0, "") if host else None
+    return Request(when, match["client"], host, words[0], "", int(status) if status != "-" else 0, "")
 
 
 PARSERS = {"squid": parse_squid, "combined": parse_combined}

@@ -51,9 +51,6 @@ class Observations:
     def sorted_leaks(self) -> list[Leak]:
         return sorted(self.leaks.values(), key=lambda leak: (leak.first, leak.host))
 
-    def sorted_attempts(self) -> list[Attempt]:
-        return sorted(self.attempts.values(), key=lambda a: (a.client, a.first, a.host))
-
 
 class Observer:
     """Feeds requests into ``observations``; ``on_new_leak`` is called the first time a host leaks."""
@@ -70,6 +67,8 @@ class Observer:
     def feed(self, requests: Iterable[Request]) -> Observations:
         classify, since, until = self.classify, self.since, self.until
         for request in requests:
+            if not request.host:
+                continue
             verdict = classify(request.host)
             if verdict.kind != FORBIDDEN:
                 continue

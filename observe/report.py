@@ -29,9 +29,10 @@ def report(observations: Observations, labels: dict[str, str] | None = None) -> 
         "leaks": [{"host": leak.host, "category": leak.category, "clients": [label(c) for c in leak.clients],
                    "first": iso_utc(leak.first), "last": iso_utc(leak.last), "requests": leak.requests,
                    "allowed_by": leak.allowed_by} for leak in observations.sorted_leaks()],
-        "attempts": [{"client": label(a.client), "host": a.host, "category": a.category,
-                      "first": iso_utc(a.first), "last": iso_utc(a.last), "count": a.count}
-                     for a in observations.sorted_attempts()],
+        "attempts": sorted(({"client": label(a.client), "host": a.host, "category": a.category,
+                             "first": iso_utc(a.first), "last": iso_utc(a.last), "count": a.count}
+                            for a in observations.attempts.values()),
+                           key=lambda row: (row["client"], row["first"], row["host"])),
     }
 
 
