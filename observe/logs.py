@@ -35,6 +35,8 @@ _SNIFF_LINES = 50
 _COMBINED = re.compile(
     r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}|-) (?P<bytes>\S+)')
 _COMBINED_TIME = "%d/%b/%Y:%H:%M:%S %z"
+_CONNECT_HOSTS: dict[str, str] = {}
+_CONNECT_CACHE_SIZE = 100_000
 
 
 class Request(NamedTuple):
@@ -101,14 +103,24 @@ def host_of(method: str, url: str) -> str:
 
 
 def parse_squid(line: str) -> Request | None:
-    """One line of Squid's native format, or None when it is not one."""
+    """One line of Squid's native format, or None when it is not one. (The hosts of ``CONNECT host:port``
+    targets are cached: a log repeats a few thousand of them millions of times.)"""
     parts = line.split()
     if len(parts) < 10:
         return None
+    method, url = parts[5], parts[6]
+    if method == "CONNECT":
+        host = _CONNECT_HOSTS.get(url)
+        if host is None:
+            host = host_of(method, url)
+            if len(_CONNECT_HOSTS) < _CONNECT_CACHE_SIZE:
+                _CONNECT_HOSTS[url] = host
+    else:
+        host = host_of(method, url)
+    code, _, status = parts[3].partition("/")
     try:
-        code, _, status = parts[3].partition("/")
-        request = Request(float(parts[0]), parts[2], host_of(parts[5], parts[6]), parts[5], code,
-                          int(status or 0), parts[8].partition("/")[0])
+        request = Request(float(parts[0]), parts[2], host, method, code, int(status or 0),
+                          parts[8].partition("/")[0])
     except ValueError:
         return None
     return request if code else None
