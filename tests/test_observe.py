@@ -485,3 +485,39 @@ def test_a_leaky_allowlist_shows_as_a_leak_with_the_entry_that_let_it_through(ex
             for leak in data["leaks"]] == [("chatgpt.com", "ai", ["Rom 204 plass 2", "Rom 204 plass 3"], 2,
                                             "chatgpt.com")]
     assert [(a["client"], a["host"]) for a in data["attempts"]] == [("Rom 205 plass 1", "claude.ai")]
+
+
+def test_with_run_the_allowlist_is_compiled_from_the_checkpoint_run_as_export_does(tmp_path):
+    from nettsjekk.allowlists.probe_results import load_results
+    from nettsjekk.checkpoints.store import CellKey, Store
+
+    config = tmp_path / "nettsjekk.yaml"
+    config.write_text(f"lists: ['{FIXTURES / 'lists'}']\nvendor_dir: '{FIXTURES / 'vendor_whitelists'}'\n"
+                      "database: store.db\n")
+    store = Store(tmp_path / "store.db")
+    run_id = store.start_run("pre-exam", {}, run_id="20270518-060000-ab12cd")
+    for entry in load_results([FIXTURES / "results.json"]):
+        key = CellKey(entry.resource, entry.result.browser, entry.result.location)
+        store.save_cell(run_id, key, "done", 1, entry.result)
+    store.close()
+    log = write_log(tmp_path / "access.log", [
+        squid_line(1000, "10.0.0.1", "TCP_TUNNEL/200", "CONNECT", "www.eksamensressurs.no:443", "HIER_DIRECT/1.2.3.4"),
+        squid_line(1001, "10.0.0.1", "TCP_TUNNEL/200", "CONNECT", "chatgpt.com:443", "HIER_DIRECT/1.2.3.4")])
+
+    done = nettsjekk("observe", str(log), "--run", run_id, "--config", str(config), "--format-out", "json")
+
+    assert done.returncode == 1, done.stderr
+    assert [(leak["host"], leak["allowed_by"]) for leak in json.loads(done.stdout)["leaks"]] == [("chatgpt.com", None)]
+    assert (tmp_path / "observations.db").is_file()  # next to the results store
+
+
+def test_a_compiled_allowlist_names_the_entry_and_why_it_is_there():
+    from nettsjekk.allowlists.compiler import compile_allowlist
+    from nettsjekk.allowlists.selection import select
+
+    selection = select([FIXTURES / "lists"], FIXTURES / "vendor_whitelists", [FIXTURES / "results.json"])
+    allowlist = compile_allowlist(selection.catalog, selection.resources, selection.inventory)
+
+    assert allowlist.entry_for("www.eksamensressurs.no").startswith("www.eksamensressurs.no (")
+    assert allowlist.entry_for("bilder.ressurs-media.no").startswith("*.ressurs-media.no (")
+    assert allowlist.entry_for("chatgpt.com") is None
