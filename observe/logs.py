@@ -55,14 +55,18 @@ class Request(NamedTuple):
 
     @property
     def denied(self) -> bool:
-        """The proxy refused it: a ``*_DENIED`` result, or its own 403 without asking anyone upstream."""
+        """The proxy refused it: a ``*_DENIED`` result, or its own 403 without asking anyone upstream.
+        ``TCP_DENIED/407`` is not: that is the proxy asking for the user's login, which browsers answer."""
+        if self.status == 407:
+            return False
         return "DENIED" in self.code or (self.status == 403 and self.hierarchy in ("", "HIER_NONE"))
 
     @property
     def let_through(self) -> bool:
         """The proxy forwarded it: a 2xx/3xx answer (``TCP_TUNNEL/200``, ``TCP_MISS/200`` …), or any answer
-        from upstream (Squid's hierarchy names a peer or direct connection)."""
-        if self.denied or not 100 <= self.status <= 599:
+        from upstream (Squid's hierarchy names a peer or direct connection). A tunnel that failed before
+        reaching anyone (Squid 6 logs ``TCP_TUNNEL/503 … HIER_NONE/-``, Squid 5 ``TAG_NONE/503``) is not."""
+        if self.denied or self.status == 407 or not 100 <= self.status <= 599:
             return False
         return self.status < 400 or self.hierarchy not in ("", "HIER_NONE")
 

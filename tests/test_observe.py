@@ -86,6 +86,8 @@ def test_a_tunnel_and_a_miss_are_let_through_and_an_ipv6_client_stays_whole():
     ("1764752042.1 0 10.0.0.1 TCP_MISS/403 0 GET http://chatgpt.com/ - HIER_DIRECT/1.2.3.4 text/html", False, True),
     ("1764752042.1 0 10.0.0.1 TCP_DENIED_REPLY/403 0 GET http://chatgpt.com/ - HIER_DIRECT/1.2.3.4 -", True, False),
     ("1764752042.1 0 10.0.0.1 NONE_NONE/200 0 CONNECT chatgpt.com:443 - HIER_NONE/- -", False, True),
+    ("1764752042.1 0 10.0.0.1 TCP_TUNNEL/503 0 CONNECT chatgpt.com:443 - HIER_NONE/- -", False, False),
+    ("1764752042.1 0 10.0.0.1 TCP_DENIED/407 4168 CONNECT chatgpt.com:443 - HIER_NONE/- text/html", False, False),
 ])
 def test_what_squid_did_is_read_from_its_result_code_status_and_hierarchy(line, denied, let_through):
     request = parse_squid(line)
