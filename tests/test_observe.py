@@ -523,3 +523,45 @@ def test_a_compiled_allowlist_names_the_entry_and_why_it_is_there():
     assert allowlist.entry_for("www.eksamensressurs.no").startswith("www.eksamensressurs.no (")
     assert allowlist.entry_for("bilder.ressurs-media.no").startswith("*.ressurs-media.no (")
     assert allowlist.entry_for("chatgpt.com") is None
+
+
+CHAT_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Ordbok med chat</title>'
+             '<script src="https://widget.intercom.io/widget/demo123" async></script></head>'
+             '<body><h1>Ordbok</h1><p>Med en chat-widget i hjørnet.</p></body></html>')
+
+
+@pytest.fixture(scope="module")
+def browser_internet(fake_internet, tmp_path_factory):
+    """The exam internet with a page that embeds a chat widget, under the CA the test browsers trust."""
+    root = denied_standins(tmp_path_factory.mktemp("chat-standins"))
+    (root / "www.chat-ordbok.no").mkdir()
+    (root / "www.chat-ordbok.no" / "index.html").write_text(CHAT_PAGE, encoding="utf-8")
+    rig = FakeInternet([SITES, root], name="exam-day-browser")
+    rig.ca = fake_internet.ca
+    rig.start()
+    yield rig
+    rig.stop()
+
+
+@needs_squid
+@pytest.mark.browser
+def test_a_real_browser_behind_squid_leaves_the_widgets_and_the_video_it_was_denied_in_the_log(
+        browsers, browser_internet, exported, tmp_path):
+    allowlist = tmp_path / "allowlist.txt"
+    allowlist.write_text(exported.read_text() + "www.chat-ordbok.no\n")
+    with SquidProxy(browser_internet.port, {"exam": allowlist.read_text()}) as proxy:
+        pages = [browsers.probe(url, "chromium", proxy.url("exam"), settle_s=1.0)
+                 for url in ("https://www.chat-ordbok.no/", "https://www.eksamensressurs.no/",
+                             "https://www.youtube.com/")]
+        time.sleep(1.0)  # Chromium closes its tunnels; Squid logs a tunnel when it closes
+        done = nettsjekk("observe", str(proxy.dir / "access.log"), "--allowlist", str(allowlist),
+                         "--format-out", "json", "--no-store")
+
+    assert [page.ok for page in pages] == [True, True, False]
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["leaks"] == [] and data["malformed"] == 0
+    assert {(a["client"], a["host"], a["category"]) for a in data["attempts"]} >= {
+        ("127.0.0.1", "widget.intercom.io", "communication"),
+        ("127.0.0.1", "translate.googleapis.com", "translation"),
+        ("127.0.0.1", "www.youtube.com", "video")}
