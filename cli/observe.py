@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from nettsjekk.checkpoints.config import Config, ObserveSettings
     from nettsjekk.observe.classify import AllowlistInForce
 
+# Kept here so that ``nettsjekk --help`` need not import the observe package (a test checks they match).
 FORMATS = ("squid", "combined", "auto")
 FORMATS_OUT = ("text", "json", "html", "csv")
+LANGUAGES = ("nb", "en")
 
 
 def register(cli: click.Group) -> None:
@@ -26,7 +28,7 @@ def register(cli: click.Group) -> None:
 
 
 @click.command("observe")
-@click.argument("logs", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("logs", nargs=-1, type=click.Path(dir_okay=False))  # rotated files oldest first
 @stack(
     click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
                  help="Log format: Squid's native access.log, Apache combined, or guessed per file."),
@@ -39,8 +41,9 @@ def register(cli: click.Group) -> None:
                  help="clients.csv: client address or host name, label (machine, room, seat)."),
     click.option("--since", metavar="TIME", help="Only requests from this time (ISO 8601, e.g. 2027-05-20T09:00)."),
     click.option("--until", metavar="TIME", help="Only requests before this time (ISO 8601)."),
-    click.option("--format-out", "fmt_out", type=click.Choice(FORMATS_OUT), default="text", show_default=True),
-    click.option("--lang", type=click.Choice(("nb", "en")), default="nb", show_default=True,
+    click.option("--format-out", "fmt_out", type=click.Choice(FORMATS_OUT), default="text", show_default=True,
+                 help="Report format; json is the documented contract (README: Exam day)."),
+    click.option("--lang", type=click.Choice(LANGUAGES), default="nb", show_default=True,
                  help="Language of the HTML and CSV reports."),
     click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout."),
     click.option("--store", "store_path", type=click.Path(dir_okay=False), metavar="DB",

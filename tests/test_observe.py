@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import os
 import select
 import socket
 import subprocess
@@ -281,6 +280,14 @@ def test_pseudonymous_client_ids_are_stable_and_are_not_the_address(tmp_path):
 def write_log(path: Path, lines: list[str]) -> Path:
     path.write_text("".join(lines))
     return path
+
+
+def test_the_command_offers_exactly_the_formats_the_package_reads_and_writes():
+    from nettsjekk.cli import observe as command
+    from nettsjekk.observe import logs, render
+
+    assert (command.FORMATS, command.FORMATS_OUT, command.LANGUAGES) == (logs.FORMATS, render.FORMATS_OUT,
+                                                                         render.LANGUAGES)
 
 
 def test_the_command_exits_1_on_a_leak_and_its_json_is_the_documented_contract(tmp_path):
