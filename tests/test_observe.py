@@ -572,3 +572,21 @@ def test_a_real_browser_behind_squid_leaves_the_widgets_and_the_video_it_was_den
         ("127.0.0.1", "widget.intercom.io", "communication"),
         ("127.0.0.1", "translate.googleapis.com", "translation"),
         ("127.0.0.1", "www.youtube.com", "video")}
+
+
+def test_the_observe_settings_of_the_configuration_decide_what_counts_and_what_is_stored(tmp_path):
+    config = tmp_path / "nettsjekk.yaml"
+    config.write_text("lists: [x.yaml]\ndatabase: results/nettsjekk.db\nobserve:\n  categories: [ai]\n"
+                      "  pseudonymous_clients: true\n  ignore_hosts: [claude.ai]\n")
+    now = time.time()
+    log = write_log(tmp_path / "access.log", [
+        squid_line(now - 60, "10.0.0.1", "TCP_DENIED/403", "CONNECT", "chatgpt.com:443"),
+        squid_line(now - 50, "10.0.0.1", "TCP_DENIED/403", "CONNECT", "claude.ai:443"),
+        squid_line(now - 40, "10.0.0.2", "TCP_DENIED/403", "GET", "http://www.youtube.com/watch")])
+
+    done = nettsjekk("observe", str(log), "--config", str(config), "--format-out", "json")
+
+    assert done.returncode == 0, done.stderr
+    assert [(a["client"], a["host"]) for a in json.loads(done.stdout)["attempts"]] == [("10.0.0.1", "chatgpt.com")]
+    stored = ObservationStore(tmp_path / "results" / "observations.db").rows()
+    assert [(row["host"], row["client"].startswith("anon-")) for row in stored] == [("chatgpt.com", True)]
