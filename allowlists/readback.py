@@ -32,10 +32,7 @@ class FileAllowlist:
 
     def allows(self, host: str) -> bool:
         """True when ``host`` (normalised) is let through."""
-        if host in self.exact:
-            return True
-        labels = host.split(".")
-        return any(".".join(labels[i:]) in self.suffixes for i in range(1, len(labels)))
+        return self.entry_for(host) is not None
 
     def entry_for(self, host: str) -> str | None:
         """The entry that lets ``host`` (normalised) through, as a Squid/wildcard line, or None:

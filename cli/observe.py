@@ -156,13 +156,13 @@ def _observe(paths: list[Path], fmt: str, allowlist: AllowlistInForce | None, se
     from nettsjekk.observe.observations import Observer
     from nettsjekk.observe.report import report
 
+    from nettsjekk.core.errors import ConfigError
+
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)}: no such log file")
     ignore = (default_ignore_hosts() if settings.ignore_default_hosts else []) + list(settings.ignore_hosts)
     classify = Classifier(allowlist, tuple(settings.categories), ignore)
-    for path in paths:
-        if not path.is_file():
-            from nettsjekk.core.errors import ConfigError
-
-            raise ConfigError(f"{path}: no such log file")
     stats = LogStats()
     observer = Observer(classify, settings.burst_window_s, stats, *window,
                         on_new_leak=_announce(labels) if follow else None)
