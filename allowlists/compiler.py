@@ -30,7 +30,7 @@ from nettsjekk.core.errors import InvalidHostname
 from nettsjekk.core.deny import DenyCatalog, load_deny_catalog
 from nettsjekk.allowlists.exemptions import ExceptionSet
 from nettsjekk.allowlists.deny_guard import Candidate, apply_deny_guard
-from nettsjekk.core.hosts import HostPattern, sorted_patterns
+from nettsjekk.core.hosts import HostPattern, allowlist_pattern, host_pattern, sorted_patterns
 from nettsjekk.allowlists.inventory import Declaration, Inventory, Sighting, declarations
 from nettsjekk.allowlists.model import AllowEntry, Allowlist, LeftOut, Origin
 
@@ -117,7 +117,8 @@ def _add_vendor(build: _Build, vendor: Vendor, resource_ids: list[str], inventor
 
 def _add_entry(build: _Build, entry: DomainEntry, origins: list[Origin], seen: dict[str, list[Sighting]],
                by: str, options: CompileOptions) -> None:
-    covered = {host: s for host, s in seen.items() if _matches(entry.host, host)}
+    written = host_pattern(entry.host)
+    covered = {host: s for host, s in seen.items() if written.covers(host)}
     if entry.status == "doubtful":
         build.skip(entry.host, f"doubtful in the vendor file, never exported ({' '.join(entry.note.split())})", by)
         return
@@ -132,7 +133,7 @@ def _add_entry(build: _Build, entry: DomainEntry, origins: list[Origin], seen: d
 def _add_inferred(build: _Build, entry: DomainEntry, origins: list[Origin], covered: dict[str, list[Sighting]],
                   by: str) -> None:
     """An inferred entry backs the hosts a probe saw under it, or a list URL's host; nothing else."""
-    listed = [p for p in build.candidates if not p.wildcard and _matches(entry.host, p.base)]
+    listed = [p for p in build.candidates if not p.wildcard and host_pattern(entry.host).covers(p.base)]
     hosts = {host: covered.get(host, []) for host in [*covered, *(p.base for p in listed)]}
     if not hosts:
         build.skip(entry.host, "inferred in the vendor file and never seen by a probe; not exported", by)
@@ -144,12 +145,12 @@ def _add_inferred(build: _Build, entry: DomainEntry, origins: list[Origin], cove
 def _pattern_or_skip(build: _Build, raw: str, by: str) -> HostPattern | None:
     """``raw`` as a pattern, or None (and a left-out line) when it is refused or opens a blocked host."""
     try:
-        pattern = HostPattern.parse(raw)
+        pattern = allowlist_pattern(raw)
     except InvalidHostname as exc:
         build.skip(raw, f"{exc}; the hosts seen under it are exported exactly", by)
         return None
-    clash = next((d for d in build.blocked if _matches(raw, d.host.removeprefix("*.")) or d.covers(pattern.base)),
-                 None)
+    clash = next((d for d in build.blocked
+                  if pattern.covers(host_pattern(d.host).base) or d.covers(pattern.base)), None)
     if clash is not None:
         build.skip(raw, f"it would open {clash.host}, which vendor {clash.vendor} lists under blocked_hosts; "
                         "the hosts seen under it are exported exactly", by)
@@ -179,10 +180,6 @@ def _blocked_hosts(catalog: Catalog, resources: list[Resource]) -> list[Declarat
     vendors = {r.vendor for r in resources} | ({catalog.platform.id} if catalog.platform else set())
     return [d for vid in sorted(vendors) if vid in catalog.vendors for d in declarations(catalog.vendors[vid])
             if d.blocked]
-
-
-def _matches(pattern: str, host: str) -> bool:
-    return host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
 
 
 def _unprobed(resources: list[Resource], inventory: Inventory) -> list[str]:

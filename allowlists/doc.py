@@ -12,6 +12,7 @@ from nettsjekk.lists.catalog import Catalog
 from nettsjekk.lists.models import Resource, Vendor
 
 from nettsjekk.core.deny import DenyCatalog, load_deny_catalog
+from nettsjekk.core.hosts import host_pattern
 from nettsjekk.allowlists.header import ExportContext, clean
 from nettsjekk.allowlists.inventory import (
     Comparison,
@@ -112,7 +113,7 @@ def _seen_row(host: str, sightings: list[Sighting], decls: list[Declaration], ki
 
 
 def _unseen_row(decl: Declaration, deny: DenyCatalog) -> HostRow:
-    match = deny.match(decl.host.removeprefix("*."))
+    match = deny.match(host_pattern(decl.host).base)
     return HostRow(decl.host, VERDICTS["unseen"], f"{decl.host} ({decl.status}, {decl.vendor})", "", "", "", "", 0,
                    "", "", match.category if match else "", " ".join(decl.note.split()))
 

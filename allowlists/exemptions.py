@@ -25,7 +25,7 @@ from nettsjekk.core.yamldoc import Report, Source, read_doc, report_validation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nettsjekk.core.errors import ExpiredExceptionError
-from nettsjekk.core.hosts import HostPattern
+from nettsjekk.core.hosts import HostPattern, allowlist_pattern
 
 MAX_TEXT = 300
 
@@ -56,7 +56,7 @@ class AllowException(BaseModel):
     @classmethod
     def _pattern(cls, value: str) -> str:
         try:
-            return str(HostPattern.parse(value))
+            return str(allowlist_pattern(value))
         except InvalidHostname as exc:
             raise ValueError(str(exc)) from None
 
@@ -127,7 +127,7 @@ def _active(model: ExceptionFile, doc, shown: str, today: date) -> ExceptionSet:
                            f"{entry.expires.isoformat()} (approved by {entry.who}); renew it with a new date or remove it")
         else:
             where = f"{shown}:{doc.line(('exceptions', index))}"
-            active.append(ActiveException(HostPattern.parse(entry.host), entry.reason, entry.who, entry.expires, where))
+            active.append(ActiveException(allowlist_pattern(entry.host), entry.reason, entry.who, entry.expires, where))
     if expired:
         raise ExpiredExceptionError(expired)
     return ExceptionSet(tuple(active))

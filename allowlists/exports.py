@@ -144,8 +144,7 @@ def seb_rules(allowlist: Allowlist, deny: DenyCatalog) -> list[dict[str, Any]]:
 
 def _opens(pattern: HostPattern, denied: str) -> bool:
     """True when ``pattern`` lets through some host under the denied domain (only via an exception)."""
-    base = pattern.base
-    return base == denied or base.endswith("." + denied) or (pattern.wildcard and denied.endswith("." + base))
+    return HostPattern.domain(denied).covers(pattern.base) or pattern.covers(denied)
 
 
 def csv_rows(allowlist: Allowlist) -> list[list[str]]:

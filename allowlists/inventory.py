@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nettsjekk.lists.catalog import Catalog
-from nettsjekk.lists.models import DomainEntry, Vendor, host_matches
+from nettsjekk.lists.models import DomainEntry, Vendor
+from nettsjekk.core.hosts import host_pattern
 from nettsjekk.core.domains import is_ip_address, normalize_hostname
 from nettsjekk.core.errors import InvalidHostname
 from nettsjekk.probes.results import ProbeResult, RequestRecord
@@ -67,7 +68,7 @@ class Declaration:
 
     def covers(self, host: str) -> bool:
         """True when the entry names ``host`` (a wildcard: any subdomain)."""
-        return host_matches(self.host, host)
+        return host_pattern(self.host).covers(host)
 
 
 @dataclass

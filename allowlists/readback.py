@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nettsjekk.core.domains import normalize_hostname
+from nettsjekk.core.hosts import HostPattern
 from nettsjekk.core.errors import ConfigError, InvalidHostname
 
 READABLE = ("plain", "wildcard", "squid")
@@ -24,30 +24,25 @@ READABLE = ("plain", "wildcard", "squid")
 
 @dataclass(frozen=True)
 class FileAllowlist:
-    """The hosts an allowlist file lets through: ``exact`` hosts and the subdomains of ``suffixes``."""
+    """The host patterns an allowlist file holds (:class:`~nettsjekk.core.hosts.HostPattern`)."""
 
     path: str
-    exact: frozenset[str]
-    suffixes: frozenset[str]
+    patterns: frozenset[HostPattern]
 
     def allows(self, host: str) -> bool:
         """True when ``host`` (normalised) is let through."""
         return self.entry_for(host) is not None
 
     def entry_for(self, host: str) -> str | None:
-        """The entry that lets ``host`` (normalised) through, as a Squid/wildcard line, or None:
-        ``host`` itself, ``.domain`` (the domain and its subdomains) or ``*.domain`` (subdomains only)."""
-        if host in self.exact:
-            return f".{host}" if host in self.suffixes else host
-        labels = host.split(".")
-        for start in range(1, len(labels)):
-            base = ".".join(labels[start:])
-            if base in self.suffixes:
-                return f".{base}" if base in self.exact else f"*.{base}"
-        return None
+        """The entry that lets ``host`` (normalised) through, as the file writes it (``host``,
+        ``.domain`` or ``*.domain``), the most specific first; None when nothing does."""
+        covering = [pattern for pattern in self.patterns if pattern.covers(host)]
+        if not covering:
+            return None
+        return str(max(covering, key=lambda pattern: (len(pattern.base), not pattern.wildcard)))
 
     def __len__(self) -> int:
-        return len(self.exact) + len(self.suffixes)
+        return len(self.patterns)
 
 
 def read_allowlist(path: str | Path) -> FileAllowlist:
@@ -58,41 +53,30 @@ def read_allowlist(path: str | Path) -> FileAllowlist:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the allowlist file ({exc})") from exc
     _refuse_other_formats(path, text)
-    exact: set[str] = set()
-    suffixes: set[str] = set()
+    patterns: set[HostPattern] = set()
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         for token in line.split("#", 1)[0].split():
             try:
-                _add(token, exact, suffixes)
+                patterns.add(_pattern(token))
             except InvalidHostname as exc:
                 problems.append(f"{path}:{number}: {token[:80]!r}: {exc}")
     if problems:
         raise ConfigError("\n".join(problems))
-    if not exact and not suffixes:
+    if not patterns:
         raise ConfigError(f"{path}: no hosts in the allowlist file (one host, *.domain or .domain per line)")
-    return FileAllowlist(str(path), frozenset(exact), frozenset(suffixes))
+    return FileAllowlist(str(path), frozenset(patterns))
 
 
-def _add(token: str, exact: set[str], suffixes: set[str]) -> None:
-    if token.startswith("*."):
-        suffixes.add(_host(token[2:]))
-    elif token.startswith("."):
-        base = _host(token[1:])
-        exact.add(base)
-        suffixes.add(base)
-    else:
-        exact.add(_host(token))
-
-
-def _host(raw: str) -> str:
-    if "*" in raw or "/" in raw or ":" in raw:
+def _pattern(token: str) -> HostPattern:
+    """``host``, ``*.domain`` or Squid's ``.domain`` (the domain and its subdomains)."""
+    bare = token.removeprefix("*.").removeprefix(".")
+    if "*" in bare or "/" in bare or ":" in bare:
         raise InvalidHostname("not a host name (write www.example.no, *.example.no or .example.no; no scheme, "
                               "path or port)")
-    host = normalize_hostname(raw)
-    if "." not in host:
+    if "." not in bare.removesuffix("."):
         raise InvalidHostname("not a full host name (expected something like www.example.no)")
-    return host
+    return HostPattern.domain(bare) if token.startswith(".") else HostPattern.parse(token)
 
 
 def _refuse_other_formats(path: Path, text: str) -> None:

@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import signal
 import time
 from collections import Counter
+import sys
 from pathlib import Path
 
-from nettsjekk.fakenet import FakeInternet
-from nettsjekk.probes.browsers import BrowserSettings
-from nettsjekk.probes.probe import ProbeOptions, probe_url
-from nettsjekk.probes.service import ProbeService
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procstat import browser_pids  # noqa: E402
+
+from nettsjekk.fakenet import FakeInternet  # noqa: E402
+from nettsjekk.probes.browsers import BrowserSettings  # noqa: E402
+from nettsjekk.probes.probe import ProbeOptions, probe_url  # noqa: E402
+from nettsjekk.probes.runner import gather_limited  # noqa: E402
+from nettsjekk.probes.service import ProbeService  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "tests" / "sites"
@@ -33,29 +39,6 @@ CLEAN = [("https://www.example-ordbok.no/", "Eksempelordboka"), ("https://www.ca
          ("https://plain.http-only.no/", "Bare HTTP"), ("https://www.undersider.no/", "Undersider")]
 HOSTILE = ["/hang", "/stream", "/meta-a.html", "/js-a.html", "/popups.html", "/dialogs.html", "/download",
            "/spin.html", "/spin-late.html", "/huge"]
-
-
-def browser_pids(engine: str) -> list[int]:
-    """Main processes of ``engine`` whose parent is a Playwright driver started by this process."""
-    me, found = os.getpid(), []
-    parents = {int(p): _ppid(int(p)) for p in os.listdir("/proc") if p.isdigit()}
-    drivers = [p for p, parent in parents.items() if parent == me]
-    for pid, parent in parents.items():
-        if parent in drivers:
-            try:
-                exe = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
-            except OSError:
-                continue
-            if ("chrom" if engine == "chromium" else "firefox") in exe:
-                found.append(pid)
-    return found
-
-
-def _ppid(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
 
 
 async def run(service: ProbeService, engine: str, proxy: str, total: int, concurrency: int) -> list[tuple]:
@@ -66,20 +49,19 @@ async def run(service: ProbeService, engine: str, proxy: str, total: int, concur
         else:
             url, title = CLEAN[number % len(CLEAN)]
             plan.append(("clean", url, title))
-    gate, started = asyncio.Semaphore(concurrency), [0]
+    started = [0]
     kills_at = {int(total * 0.30), int(total * 0.65)}
     options = ProbeOptions(proxy=proxy, timeout_s=5, settle_s=1, max_subpages=1, budget_s=30)
 
     async def one(kind: str, url: str, title: str | None) -> tuple:
-        async with gate:
-            started[0] += 1
-            if started[0] in kills_at:
-                asyncio.get_running_loop().call_later(0.5, lambda: [os.kill(p, signal.SIGKILL)
-                                                                    for p in browser_pids(engine)])
-            result = await probe_url(service.browsers, url, engine, options)
-            return kind, url, title, result
+        started[0] += 1
+        if started[0] in kills_at:
+            asyncio.get_running_loop().call_later(0.5, lambda: [os.kill(p, signal.SIGKILL)
+                                                                for p in browser_pids(engine)])
+        result = await probe_url(service.browsers, url, engine, options)
+        return kind, url, title, result
 
-    return await asyncio.gather(*(one(*item) for item in plan))
+    return await gather_limited([functools.partial(one, *item) for item in plan], concurrency)
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from farm import Farm, generate_farm  # noqa: E402
+from procstat import cpu_seconds, process_tree, pss_bytes, rss_bytes  # noqa: E402
 
 from nettsjekk.checkpoints.config import Config, Location, Settings  # noqa: E402
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell, subpage_share  # noqa: E402
@@ -58,8 +59,6 @@ from nettsjekk.probes.trust import make_nss_db  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "probes.jsonl"
 LOCATION_NAMES = ("kontoret", "skolen", "bergen", "tromso", "agder", "molde")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_S = 0.2
 PSS_EVERY = 10  # PSS (smaps_rollup) is dear to read: every 2 s
 
@@ -102,71 +101,6 @@ class FreshBrowserService(ProbeService):
 # ---------------------------------------------------------------- processes: CPU and memory
 
 
-_PARENTS: dict[int, int] = {}
-
-
-def _parent(pid: int) -> int | None:
-    """The parent of ``pid`` (read once: a process that outlives its parent is reparented to init, which is
-    outside the tree either way)."""
-    if pid not in _PARENTS:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                _PARENTS[pid] = int(f.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            return None
-    return _PARENTS[pid]
-
-
-def process_tree(root: int, exclude: set[int]) -> list[int]:
-    """``root`` and its descendants, without the ``exclude`` processes and their descendants."""
-    children: dict[int, list[int]] = {}
-    alive = {int(name) for name in os.listdir("/proc") if name.isdigit()}
-    for pid in list(_PARENTS):
-        if pid not in alive:
-            del _PARENTS[pid]  # pids are reused
-    for pid in alive:
-        parent = _parent(pid)
-        if parent is not None:
-            children.setdefault(parent, []).append(pid)
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        if pid in exclude:
-            continue
-        out.append(pid)
-        todo += children.get(pid, [])
-    return out
-
-
-def _proc_cpu(pid: int, reaped: bool = True) -> float:
-    """utime + stime (+ its reaped children's when ``reaped``) of a live process in seconds; 0 when gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return sum(int(x) for x in fields[11:15 if reaped else 13]) / CLOCK_TICKS
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * PAGE_SIZE
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def _pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-            for line in f:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, IndexError, ValueError):
-        pass
-    return 0
-
-
 def own_cpu() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     return me.ru_utime + me.ru_stime
@@ -178,7 +112,7 @@ def children_cpu(exclude: set[int]) -> float:
     The farm's server is a child too: it is excluded here and reaped only after the last phase.
     """
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    live = sum(_proc_cpu(pid) for pid in process_tree(os.getpid(), exclude) if pid != os.getpid())
+    live = sum(cpu_seconds(pid) for pid in process_tree(os.getpid(), exclude) if pid != os.getpid())
     return kids.ru_utime + kids.ru_stime + live
 
 
@@ -201,11 +135,11 @@ class MemorySampler(threading.Thread):
         while not self._halt.wait(SAMPLE_S):
             pids = process_tree(os.getpid(), self.exclude)
             for pid in pids[1:]:
-                self.seen_cpu[pid] = max(self.seen_cpu.get(pid, 0.0), _proc_cpu(pid, reaped=False))
-            self.peak_rss = max(self.peak_rss, sum(_rss(pid) for pid in pids))
+                self.seen_cpu[pid] = max(self.seen_cpu.get(pid, 0.0), cpu_seconds(pid, reaped=False))
+            self.peak_rss = max(self.peak_rss, sum(rss_bytes(pid) for pid in pids))
             self.peak_processes = max(self.peak_processes, len(pids))
             if self.samples % PSS_EVERY == 0:
-                self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
+                self.peak_pss = max(self.peak_pss, sum(pss_bytes(pid) for pid in pids))
             self.samples += 1
         self.cpu_s = time.thread_time()
 
@@ -229,7 +163,7 @@ class FarmServer:
 
     @property
     def cpu_s(self) -> float:
-        return _proc_cpu(self.proc.pid)
+        return cpu_seconds(self.proc.pid)
 
     def close(self) -> None:
         self.proc.stdin.close()

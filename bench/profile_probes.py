@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import probes as bench  # noqa: E402
+import procstat  # noqa: E402
 from farm import generate_farm  # noqa: E402
 
 from nettsjekk.checkpoints.config import Location  # noqa: E402
@@ -110,16 +111,15 @@ class CpuByKind(threading.Thread):
             self.sample()
 
     def sample(self) -> None:
-        for pid in bench.process_tree(os.getpid(), self.exclude):
-            try:
-                with open(f"/proc/{pid}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
-                if pid not in self.kind:
-                    self.kind[pid] = _kind(os.readlink(f"/proc/{pid}/exe"),
-                                           Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"))
-            except OSError:
-                continue
-            self.seen[pid] = (int(fields[11]) + int(fields[12])) / bench.CLOCK_TICKS
+        for pid in procstat.process_tree(os.getpid(), self.exclude):
+            if procstat.stat_fields(pid) is None:
+                continue  # gone
+            if pid not in self.kind:
+                exe = procstat.executable(pid)
+                if not exe:
+                    continue
+                self.kind[pid] = _kind(exe, procstat.argv(pid))
+            self.seen[pid] = procstat.cpu_seconds(pid, reaped=False)
 
     def totals(self) -> dict[str, float]:
         out: dict[str, float] = defaultdict(float)

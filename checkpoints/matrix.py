@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from nettsjekk.lists.catalog import Catalog
 from nettsjekk.lists.models import Resource
 from nettsjekk.core.domains import registered_domain
+from nettsjekk.core.hosts import host_pattern
 from nettsjekk.probes.probe import ProbeOptions
 from nettsjekk.probes.results import LOGIN_ERRORS, ProbeResult
 from nettsjekk.probes.rulebook import LoadedRule
@@ -71,7 +72,7 @@ def subpage_share(position: int, locations: int, subpages_per_location: str = "s
 
 def _vendor_domains(catalog: Catalog, resource: Resource) -> set[str]:
     vendor = catalog.vendor_of(resource)
-    hosts = [entry.host.removeprefix("*.") for entry in vendor.domains if entry.status != "doubtful"]
+    hosts = [host_pattern(entry.host).base for entry in vendor.domains if entry.status != "doubtful"]
     return {registered_domain(h) for h in hosts} | {registered_domain(urlsplit(str(resource.url)).hostname or "")}
 
 

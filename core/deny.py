@@ -23,7 +23,7 @@ from nettsjekk.core.yamldoc import load_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-from nettsjekk.core.hosts import HostPattern
+from nettsjekk.core.hosts import HostPattern, domains_covering
 
 DATA_FILE = Path(__file__).parent / "deny.yaml"
 CATEGORIES = ("ai", "translation", "search_engine", "communication", "social", "video", "compromised")
@@ -43,13 +43,12 @@ class DenyHost(BaseModel):
     def _domain(cls, value: str) -> str:
         if value.startswith("*."):
             raise ValueError(f"{value!r}: write the domain without '*.'; an entry always covers its subdomains")
+        if "." not in value.rstrip("."):
+            raise ValueError(f"{value!r} is not a domain (expected something like 'youtube.com')")
         try:
-            host = normalize_hostname(value)
+            return HostPattern.domain(value).base
         except InvalidHostname as exc:
             raise ValueError(str(exc)) from None
-        if "." not in host:
-            raise ValueError(f"{value!r} is not a domain (expected something like 'youtube.com')")
-        return host
 
 
 class DenyGroup(BaseModel):
@@ -104,20 +103,14 @@ class DenyCatalog:
 
     def match(self, host: str) -> DenyEntry | None:
         """The most specific entry covering ``host`` (a normalised hostname), or None."""
-        labels = host.split(".")
-        for start in range(len(labels)):
-            entry = self.entries.get(".".join(labels[start:]))
-            if entry is not None:
-                return entry
-        return None
+        return next((self.entries[d] for d in domains_covering(host) if d in self.entries), None)
 
     def overlapping(self, pattern: HostPattern) -> list[DenyEntry]:
         """Entries that ``pattern`` would open some host of, most specific first."""
         found = self.match(pattern.base)
         hits = [found] if found is not None else []
         if pattern.wildcard:
-            inner = "." + pattern.base
-            hits += [e for host, e in sorted(self.entries.items()) if host.endswith(inner)]
+            hits += [e for host, e in sorted(self.entries.items()) if host != pattern.base and pattern.covers(host)]
         return hits
 
     def hosts(self, category: str | None = None) -> list[DenyEntry]:

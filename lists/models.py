@@ -26,6 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from nettsjekk.core.domains import is_ip_address, normalize_hostname, public_suffix
 from nettsjekk.core.errors import InvalidHostname
+from nettsjekk.core.hosts import HostPattern, covered_by, host_pattern
 from nettsjekk.lists.recipes import LoginRecipe
 
 ListName = Literal["national", "local"]
@@ -116,22 +117,18 @@ def check_host_pattern(value: str) -> str:
     """Normalise a whitelist host (``www.example.no`` or ``*.example.no``) to lower-case ASCII.
 
     Rejects ``*`` alone, wildcards that are not the first label, wildcards over a public suffix
-    (``*.com``, ``*.cloudfront.net``), IP addresses, single-label names and invalid hostnames.
+    (``*.com``, ``*.cloudfront.net``), IP addresses, single-label names and invalid hostnames
+    (:class:`nettsjekk.core.hosts.HostPattern` reads it).
     """
     if value.strip() == "*":
         raise problem("'*' alone would allow every site; list the vendor's hosts")
-    wildcard = value.startswith("*.")
-    if "*" in (value[2:] if wildcard else value):
-        raise problem(f"{value!r}: a wildcard may only be the first label, like '*.example.no'")
-    base = value[2:] if wildcard else value
-    if is_ip_address(base):
-        raise problem(f"{value!r} is an IP address; list the host name (IP addresses change)")
-    host = _hostname(base)
-    if wildcard and public_suffix(host) == host:
-        raise problem(f"{value!r} covers a whole public suffix ({host}), i.e. every site under it")
-    if "." not in host:
-        raise problem(f"{value!r} is not a full host name (expected something like 'www.example.no')")
-    return f"*.{host}" if wildcard else host
+    try:
+        pattern = HostPattern.parse(value)
+    except InvalidHostname as exc:
+        raise problem(str(exc)) from None
+    if pattern.covers_public_suffix:
+        raise problem(f"{value!r} covers a whole public suffix ({pattern.base}), i.e. every site under it")
+    return str(pattern)
 
 
 def _hostname(raw: str) -> str:
@@ -155,33 +152,27 @@ def host_matches(pattern: str, host: str) -> bool:
 
     ``*.snl.no`` covers ``www.snl.no`` and ``a.b.snl.no`` but not ``snl.no`` itself.
     """
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:])
-    return host == pattern
+    return covered_by(host, (pattern,))
 
 
 def _covers(pattern: str, host: str) -> bool:
     """True when the ``domains`` entry ``pattern`` covers ``host`` (a host or a wildcard)."""
-    if pattern == host:
-        return True
-    if host.startswith("*."):
-        return pattern.startswith("*.") and host_matches(pattern, host[2:])
-    return host_matches(pattern, host)
+    return host_pattern(pattern).covers_pattern(host_pattern(host))
 
 
 def _risk(host: str) -> str:
     """Why opening ``host`` without review would be dangerous; empty when it is not."""
     if is_known_compromised(host):
         return "a known-compromised CDN (polyfill.io attack, 2024)"
-    if not host.startswith("*.") and public_suffix(host) == host:
+    if not host_pattern(host).wildcard and public_suffix(host) == host:
         return "a public suffix shared by many unrelated sites"
     return ""
 
 
 def is_known_compromised(host: str) -> bool:
     """True for a host (or wildcard) under a domain known to have served malware."""
-    bare = host.removeprefix("*.")
-    return any(bare == bad or bare.endswith("." + bad) for bad in KNOWN_COMPROMISED)
+    bare = host_pattern(host).base
+    return any(HostPattern.domain(bad).covers(bare) for bad in KNOWN_COMPROMISED)
 
 
 Slug = Annotated[str, AfterValidator(check_slug)]
@@ -189,7 +180,7 @@ VendorId = Annotated[str, AfterValidator(check_vendor_id)]
 Text = Annotated[str, AfterValidator(check_text)]
 HttpUrl = Annotated[str, AfterValidator(check_url)]
 Regex = Annotated[str, AfterValidator(check_regex)]
-HostPattern = Annotated[str, AfterValidator(check_host_pattern)]
+HostPatternText = Annotated[str, AfterValidator(check_host_pattern)]
 # Aliases, because a field named ``list`` hides the builtin inside the model classes.
 Texts = list[Text]
 HttpUrls = list[HttpUrl]
@@ -354,7 +345,7 @@ class DomainEntry(StrictModel):
     or a mapping ``{host, status, source, note}``.
     """
 
-    host: HostPattern = Field(description="'www.example.no' or '*.example.no', stored lower-case ASCII.")
+    host: HostPatternText = Field(description="'www.example.no' or '*.example.no', stored lower-case ASCII.")
     status: DomainStatus = Field(description="confirmed (a source says so), inferred, or doubtful.")
     source: str = ""
     note: str = Field(default="", validate_default=True)
@@ -400,7 +391,7 @@ class Vendor(StrictModel):
     domains: list[DomainEntry] = Field(min_length=1, description="Hosts to open.")
     blocked_hosts: list[DomainEntry] = Field(default_factory=_no_items, description="Hosts that must stay blocked.")
     notes: str = ""
-    login_hosts: list[HostPattern] = Field(
+    login_hosts: list[HostPatternText] = Field(
         default_factory=_no_items,
         description="Hosts of the login pages its resources send pupils to (identity provider, own sign-in); "
                     "each must also be under domains, so the exam network lets pupils log in.")
@@ -453,9 +444,9 @@ class Vendor(StrictModel):
 
     def covers(self, host: str) -> bool:
         """True when a non-doubtful ``domains`` entry covers ``host`` and no blocked entry names it."""
-        if any(host_matches(entry.host, host) for entry in self.blocked_hosts):
+        if covered_by(host, (entry.host for entry in self.blocked_hosts)):
             return False
-        return any(host_matches(pattern, host) for pattern in self.allowed_hosts())
+        return covered_by(host, self.allowed_hosts())
 
 
 def _duplicates(entries: list[DomainEntry]) -> list[tuple[tuple[str | int, ...], str, object]]:

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 import yaml
 from playwright.async_api import Error as PlaywrightError
 
+from nettsjekk.core.hosts import covered_by
+
 if TYPE_CHECKING:
     from playwright.async_api import Frame, Page
 
@@ -78,10 +80,6 @@ def heuristics() -> _Heuristics:
                        tuple(re.compile(p, re.IGNORECASE) for p in data["title_patterns"]))
 
 
-def host_matches(pattern: str, host: str) -> bool:
-    """``*.feide.no`` covers ``idp.feide.no`` (not ``feide.no``); a plain pattern covers itself."""
-    pattern, host = pattern.lower(), host.lower()
-    return host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +106,7 @@ def login_host_of(url: str, login_hosts: tuple[str, ...], own_host: str = "") ->
     host = (urlsplit(url).hostname or "").lower()
     if not host or host == own_host.lower():
         return None
-    return host if any(host_matches(p, host) for p in login_hosts) else None
+    return host if covered_by(host, login_hosts) else None
 
 
 def wall_for_status(status: int | None, url: str) -> LoginWall | None:

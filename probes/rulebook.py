@@ -38,7 +38,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from nettsjekk.core.domains import normalize_hostname, public_suffix
+from nettsjekk.core.hosts import HostPattern
+from nettsjekk.lists.models import check_regex
 from nettsjekk.core.errors import InvalidHostname, ListFileError, RuleFileError
 from nettsjekk.core.yamldoc import load_model
 
@@ -48,27 +49,25 @@ LANGUAGES = ("any", "nb", "nn", "en", "sv", "da", "de", "fr", "es", "se")
 Severity = Literal["block", "review", "info"]
 
 
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"{value!r} is not a valid regular expression ({exc})") from exc
-    return value
-
-
 def _host_pattern(value: str) -> str:
-    bare = value[2:] if value.startswith("*.") else value
     try:
-        clean = normalize_hostname(bare)
+        pattern = HostPattern.parse(value)
     except InvalidHostname as exc:
         raise ValueError(str(exc)) from exc
-    if value.startswith("*.") and public_suffix(clean) == clean:
+    if pattern.covers_public_suffix:
         raise ValueError(f"{value!r} covers a whole public suffix")
-    return ("*." if value.startswith("*.") else "") + clean
+    return str(pattern)
 
 
-Regex = Annotated[str, AfterValidator(_regex)]
-HostPattern = Annotated[str, AfterValidator(_host_pattern)]
+@lru_cache(maxsize=4096)
+def rule_host(value: str) -> HostPattern:
+    """A rule's host matcher as a pattern: ``x.no`` that host only; ``*.x.no`` the domain ``x.no``
+    and every subdomain (a rule about a service is about its apex too)."""
+    return HostPattern.parse(value).with_apex()
+
+
+Regex = Annotated[str, AfterValidator(check_regex)]
+HostPatternText = Annotated[str, AfterValidator(_host_pattern)]
 
 
 class Strict(BaseModel):
@@ -85,15 +84,15 @@ class TextPattern(Strict):
 class Matcher(Strict):
     """Exactly one way of recognising a feature."""
 
-    request_host: HostPattern | None = None
+    request_host: HostPatternText | None = None
     request_url: Regex | None = None
     script_src: Regex | None = None
     iframe_src: Regex | None = None
     selector: str | None = None
     text: TextPattern | None = None
     global_: str | None = Field(default=None, alias="global")
-    form_action_host: HostPattern | None = None
-    link_host: HostPattern | None = None
+    form_action_host: HostPatternText | None = None
+    link_host: HostPatternText | None = None
     link_url: Regex | None = None
 
     @model_validator(mode="after")

@@ -18,7 +18,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from nettsjekk.lists.catalog import Catalog, load_catalog
-from nettsjekk.lists.models import Resource, Vendor, host_matches
+from nettsjekk.lists.models import Resource, Vendor
+from nettsjekk.core.hosts import covered_by
 from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.findings import Finding
 from nettsjekk.probes.results import ProbeResult
@@ -397,10 +398,10 @@ class _Covered:
     known: bool
 
     def allows(self, host: str) -> bool:
-        return any(host_matches(p, host) for p in self.allowed)
+        return covered_by(host, self.allowed)
 
     def blocks(self, host: str) -> bool:
-        return any(host_matches(p, host) for p in self.blocked)
+        return covered_by(host, self.blocked)
 
 
 def _covered(catalog: Catalog | None, vendor: Vendor | None) -> _Covered:

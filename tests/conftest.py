@@ -32,6 +32,17 @@ def private_state_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def prefect_api():
+    """One temporary Prefect server and database for the session (per xdist worker; the flow tests share
+    the ``prefect`` xdist group, so with ``--dist loadgroup`` one worker starts it once)."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
 def fake_internet():
     """The fake internet over tests/sites, for the whole session (reset per test)."""
     with FakeInternet([SITES], name="test-location") as rig:

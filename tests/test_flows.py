@@ -24,15 +24,6 @@ FLOWDATA = Path(__file__).parent / "flowdata"
 SITES = Path(__file__).parent / "sites"
 
 
-@pytest.fixture(scope="module")
-def prefect_api():
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
-
-
 def write_config(folder: Path, locations: list[tuple[str, FakeInternet]], **extra) -> Path:
     settings = {
         "lists": [str(DEMO_LIST)], "browsers": ["chromium", "firefox"],

@@ -35,15 +35,6 @@ USER = "elev1@testfylke.no"
 ENGINES = ["chromium"]  # Firefox: tests/test_login_probe.py (a Prefect run per engine would double the time)
 
 
-@pytest.fixture(scope="module")
-def prefect_api():
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
-
-
 def write_config(folder: Path, rig: FakeInternet) -> Path:
     settings = {
         "lists": [str(LOGINDATA / "lisens.yaml")], "vendor_dir": str(LOGINDATA / "vendors"), "browsers": ENGINES,

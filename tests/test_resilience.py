@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from nettsjekk.fakenet import FakeInternet
+sys.path.append(str(Path(__file__).resolve().parents[1] / "bench"))  # bench/procstat.py
+from procstat import browser_pids  # noqa: E402
+
+from nettsjekk.fakenet import FakeInternet  # noqa: E402
 from nettsjekk.checkpoints.config import Config, Location, Settings
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell
 from nettsjekk.checkpoints.store import Store, StoreError
@@ -27,31 +30,6 @@ CLEAN = "https://www.example-ordbok.no/"
 SLOW = "https://www.example-ordbok.no/__fakenet/delay/4000/"
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
-def _browser_pids(engine: str) -> list[int]:
-    """Main browser processes started by Playwright drivers that are children of this test process."""
-    names = {"chromium": ("chrom",), "firefox": ("firefox",)}[engine]
-    pids = []
-    for driver in _children(os.getpid()):
-        for child in _children(driver):
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if any(n in cmdline.split(" ")[0] for n in names):
-                pids.append(child)
-    return pids
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("engine", ["chromium", "firefox"])
 def test_a_browser_killed_mid_run_costs_one_probe_and_the_run_goes_on(fake_internet, engine):
@@ -62,12 +40,12 @@ def test_a_browser_killed_mid_run_costs_one_probe_and_the_run_goes_on(fake_inter
         before: set[int] = set()
         for number, url in enumerate(urls):
             if number == 1:
-                before = set(_browser_pids(engine))
+                before = set(browser_pids(engine))
             if url == SLOW:
-                killer = threading.Timer(1.5, lambda: [os.kill(p, signal.SIGKILL) for p in _browser_pids(engine)])
+                killer = threading.Timer(1.5, lambda: [os.kill(p, signal.SIGKILL) for p in browser_pids(engine)])
                 killer.start()
             results.append(service.probe(url, engine, options))
-        after = set(_browser_pids(engine))
+        after = set(browser_pids(engine))
 
     assert len(results) == 20
     assert [r.error for r in results].count("crash") == 1, [(r.url, r.error, r.error_detail) for r in results]

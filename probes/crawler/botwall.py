@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nettsjekk.core.hosts import HostPattern
 from nettsjekk.probes.crawler.policy import read_yaml
 
 BODY_WINDOW = 64 * 1024
@@ -36,7 +37,7 @@ class Signal:
             return False
         if self.cookie and not any(name.startswith(self.cookie) for name in cookies):
             return False
-        return not self.host or host == self.host or host.endswith("." + self.host)
+        return not self.host or HostPattern.domain(self.host).covers(host)
 
     def describe(self) -> str:
         """The signal as evidence, e.g. ``header cf-mitigated: challenge``."""

@@ -9,6 +9,7 @@ seconds, long enough for a non-interactive challenge to pass itself and reload t
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from nettsjekk.probes.crawler.botwall import Wall, detect_wall
 from nettsjekk.probes.crawler.policy import policy
 from nettsjekk.probes.crawler.results import LinkReport, LinkResult, Recheck
 from nettsjekk.probes.crawler.scope import host_of
+from nettsjekk.probes.runner import gather_limited
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response
@@ -45,16 +47,14 @@ async def recheck_report(report: LinkReport, browsers: Browsers, *, engine: str 
                          concurrency: int = 2, storage_state: dict | None = None) -> LinkReport:
     """``report`` with every link that needs it rechecked in ``engine`` and its status settled
     (logged in when ``storage_state``, a saved session, is given)."""
-    gate = asyncio.Semaphore(concurrency)
-
     async def settle(link: LinkResult) -> LinkResult:
         if not needs_recheck(link):
             return link
-        async with gate:
-            seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s, storage_state)
+        seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s, storage_state)
         return apply_recheck(link, seen)
 
-    return report.with_links(list(await asyncio.gather(*(settle(link) for link in report.links))))
+    return report.with_links(await gather_limited([functools.partial(settle, link) for link in report.links],
+                                                  concurrency))
 
 
 async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", proxy: str | None = None,

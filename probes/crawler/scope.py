@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from nettsjekk.lists.models import host_matches
+from nettsjekk.core.hosts import covered_by
 from nettsjekk.core.domains import is_ip_address, registered_domain
 
 
@@ -38,11 +38,6 @@ def host_of(url: str) -> str:
         return ""
 
 
-def covered(host: str, patterns: tuple[str, ...]) -> bool:
-    """True when any host pattern (``host`` or ``*.domain``) covers ``host``."""
-    return any(host_matches(pattern, host) for pattern in patterns)
-
-
 @dataclass(frozen=True)
 class Scope:
     """The crawl scope of one resource, plus what the exam network lets through."""
@@ -63,7 +58,7 @@ class Scope:
 
     def is_internal(self, url: str) -> bool:
         """The URL's host belongs to the resource (its site or its vendor's hosts)."""
-        return covered(host_of(url), self.hosts)
+        return covered_by(host_of(url), self.hosts)
 
     def is_excluded(self, url: str) -> bool:
         """The resource's ``exclude`` patterns say: leave this URL alone."""
@@ -77,11 +72,11 @@ class Scope:
 
     def is_vendor_blocked(self, url: str) -> bool:
         """The vendor file lists this host under ``blocked_hosts`` (it must stay blocked)."""
-        return covered(host_of(url), self.blocked_hosts)
+        return covered_by(host_of(url), self.blocked_hosts)
 
     def allowlisted(self, url: str) -> bool | None:
         """Whether the exam network lets this host through; None when the allowlist is unknown."""
         if self.exam_hosts is None:
             return None
         host = host_of(url)
-        return covered(host, self.exam_hosts) and not covered(host, self.blocked_hosts)
+        return covered_by(host, self.exam_hosts) and not covered_by(host, self.blocked_hosts)

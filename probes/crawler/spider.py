@@ -26,7 +26,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import safe_url_string
 
-from nettsjekk.probes.detectors.base import host_matches
+from nettsjekk.core.hosts import covered_by
 from nettsjekk.probes.sessions import cookies_for
 
 from nettsjekk.probes.crawler.backoff import ATTEMPT_META, LINK_META
@@ -188,7 +188,7 @@ class LinkSpider(scrapy.Spider):
 
     def is_login_host(self, host: str) -> bool:
         """An identity provider's or vendor's sign-in host (``login_hosts`` of the vendor files)."""
-        return any(host_matches(pattern, host) for pattern in self.job.login_hosts)
+        return covered_by(host, self.job.login_hosts)
 
     def get_instead(self, request: scrapy.Request) -> scrapy.Request:
         """The same check with GET, after a HEAD that failed or was refused."""

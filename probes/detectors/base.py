@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from nettsjekk.core.domains import registered_domain
 from nettsjekk.probes.findings import Evidence
-from nettsjekk.probes.rulebook import LoadedRule
+from nettsjekk.probes.rulebook import LoadedRule, rule_host
 from nettsjekk.probes.results import RequestRecord
 
 KIND_PRIORITY = {"element": 0, "text": 1, "iframe": 2, "script": 3, "global": 4, "request": 5, "form": 6, "link": 7}
@@ -85,9 +85,6 @@ def regex(pattern: str) -> re.Pattern[str]:
 
 
 def host_matches(pattern: str, host: str) -> bool:
-    """``x.no`` matches that host only; ``*.x.no`` matches ``x.no`` and every subdomain."""
-    host = host.lower().rstrip(".")
-    if pattern.startswith("*."):
-        base = pattern[2:]
-        return host == base or host.endswith("." + base)
-    return host == pattern
+    """A rule's host ``pattern`` covers ``host``: ``x.no`` that host only; ``*.x.no`` ``x.no`` and
+    every subdomain (:func:`nettsjekk.probes.rulebook.rule_host`)."""
+    return rule_host(pattern).covers(host)
