@@ -31,6 +31,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nettsjekk.core.errors import ConfigError, ConfigFileError, ListFileError
+from nettsjekk.probes.urls import check_proxy_url
 from nettsjekk.core.yamldoc import load_model
 
 CHECKPOINTS = ("publication", "test-exam", "pre-exam")
@@ -64,9 +65,7 @@ class Location(Strict):
     @field_validator("proxy")
     @classmethod
     def _proxy_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.split("://", 1)[0] in ("http", "https", "socks5", "socks4"):
-            raise ValueError(f"{value!r} is not a proxy URL (http://host:port or socks5://host:port)")
-        return value
+        return value if value is None else check_proxy_url(value)
 
 
 class Checkpoint(Strict):
