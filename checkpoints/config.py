@@ -31,7 +31,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nettsjekk.core.errors import ConfigError, ConfigFileError, ListFileError
-from nettsjekk.probes.urls import check_proxy_url
 from nettsjekk.core.yamldoc import load_model
 
 CHECKPOINTS = ("publication", "test-exam", "pre-exam")
@@ -65,6 +64,8 @@ class Location(Strict):
     @field_validator("proxy")
     @classmethod
     def _proxy_url(cls, value: str | None) -> str | None:
+        from nettsjekk.probes.urls import check_proxy_url  # tldextract: only when a proxy is configured
+
         return value if value is None else check_proxy_url(value)
 
 
@@ -100,11 +101,20 @@ class Settings(Strict):
     rules: list[str] = Field(default_factory=list)
     output_dir: str = "results"
     database: str = "results/nettsjekk.db"
-    tester: str = ""
+    tester: Annotated[str, Field(max_length=200)] = ""
+    """Who ran the tests (printed in every report): one line of text."""
     baseline: str | None = None
     reviews: str = "reviews.yaml"
     state_dir: str | None = None
     """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
+
+    @field_validator("tester")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        bad = next((ch for ch in value if ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029"), None)
+        if bad is not None:
+            raise ValueError(f"must be one line of plain text (it contains U+{ord(bad):04X})")
+        return value
 
     @model_validator(mode="after")
     def _unique_locations(self) -> Settings:
