@@ -9,6 +9,8 @@ here first:
   become ``REDACTED@``, and the value of every sensitive query or fragment parameter
   (``SENSITIVE_PARAMS``, compared case-insensitively) and of a ``;jsessionid=`` path parameter
   becomes ``REDACTED``;
+* ``redact_userinfo(url)``: only the user name and password (the link crawler's URLs, which its
+  browser recheck must still be able to open);
 * ``redact_text(text)``: the same for every http(s) URL inside free text (browser error messages,
   events, evidence snippets);
 * ``redact_headers(headers)``: ``Cookie``, ``Set-Cookie``, ``Authorization`` and the like become ``REDACTED``;
@@ -57,6 +59,19 @@ def redact_url(url: str | None) -> str | None:
     if (netloc, path, query, fragment) == (parts.netloc, parts.path, parts.query, parts.fragment):
         return url
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+def redact_userinfo(url: str | None) -> str | None:
+    """``url`` with only its user name and password replaced (``https://REDACTED@host/``); the rest
+    stays as it is, so the address can still be opened (the link crawler's browser recheck does)."""
+    if not url or "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1" + REDACTED + "@", url)
+    netloc = _without_userinfo(parts.netloc)
+    return url if netloc == parts.netloc else urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _without_userinfo(netloc: str) -> str:

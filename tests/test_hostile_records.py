@@ -56,6 +56,8 @@ def test_the_link_crawler_reports_no_password_it_found_in_a_link():
     text = report.to_json()
     assert "hemmelig" not in text and "passord" not in text and ":y@" not in text
     assert "https://REDACTED@ressurs.example.no/side" in text
+    assert LinkResult(url="https://x.example.no/?key=1&code=2", source=None, status="ok").url == \
+        "https://x.example.no/?key=1&code=2"  # still openable by the browser recheck
 
 
 @pytest.mark.browser

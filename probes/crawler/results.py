@@ -1,7 +1,8 @@
 """What a link crawl returns: the JSON contract of ``nettsjekk links`` (documented in README.md).
 
-Every URL and detail is passed through ``probes.redact`` as the result is made, so no password in
-a link (``https://user:pass@host/``), login code or token reaches the report.
+Every URL loses its user name and password (``https://user:pass@host/`` -> ``https://REDACTED@host/``)
+and every detail its secrets (``probes.redact``) as the result is made, so none reaches the report;
+the rest of a URL stays as found, so the browser recheck can still open it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from nettsjekk.probes.redact import redact_text, redact_url
+from nettsjekk.probes.redact import redact_text, redact_userinfo
 
 LinkStatus = Literal["ok", "redirect", "broken", "timeout", "bot_blocked", "login_required", "forbidden_destination",
                      "skipped"]
@@ -28,7 +29,7 @@ class Hop(BaseModel):
     url: str
     status: int
 
-    _redacted = field_validator("url")(lambda cls, value: redact_url(value))
+    _redacted = field_validator("url")(lambda cls, value: redact_userinfo(value))
 
 
 class Recheck(BaseModel):
@@ -66,7 +67,7 @@ class LinkResult(BaseModel):
                                                                "None when no catalogue was given")
     recheck: Recheck | None = None
 
-    _urls = field_validator("url", "source", "final_url")(lambda cls, value: redact_url(value))
+    _urls = field_validator("url", "source", "final_url")(lambda cls, value: redact_userinfo(value))
     _texts = field_validator("detail", "text")(lambda cls, value: redact_text(value))
 
 
@@ -85,7 +86,7 @@ class LinkReport(BaseModel):
     elapsed_s: float = 0.0
     requests: int = Field(default=0, description="HTTP requests the crawler made (robots.txt and retries included)")
 
-    _starts = field_validator("start_urls")(lambda cls, values: [redact_url(v) for v in values])
+    _starts = field_validator("start_urls")(lambda cls, values: [redact_userinfo(v) for v in values])
 
     @property
     def broken(self) -> list[LinkResult]:
