@@ -16,6 +16,12 @@ chrome     ``.www.snl.no``         ``snl.no`` (host and subdomains; a leading do
 seb        ``.www.snl.no``         ``*.snl.no``; SEB tests block rules first, so denied domains are
                                    block rules only where no allowed entry lies under them
 =========  ======================  ===============================================================
+
+Free text (list versions, exception reasons, who approved them) reaches a file only through the
+target format's own serializer: plistlib for SEB (the header is the string array
+``nettsjekkExportHeader``, a key SEB does not read), the csv module for CSV (each header line is the
+quoted second cell of a ``#`` row), JSON string literals in PAC, comment lines stripped of every line
+break in Squid and the text formats; Chrome's JSON holds no free text at all.
 """
 
 from __future__ import annotations
@@ -23,11 +29,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import plistlib
 import re
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
 from nettsjekk.core.templating import environment as shared_environment
 
 from nettsjekk.core.deny import DenyCatalog, load_deny_catalog
@@ -75,9 +81,9 @@ def render_export(allowlist: Allowlist, fmt: str, context: ExportContext, *, all
     if fmt == "chrome":
         return render("chrome.json.j2", entries=chrome_entries(allowlist))
     if fmt == "seb":
-        return render("seb.plist.xml.j2", header=header, rules=seb_rules(allowlist, deny or load_deny_catalog()))
+        return seb_plist(header, seb_rules(allowlist, deny or load_deny_catalog()))
     if fmt == "csv":
-        return render("allowlist.csv.j2", header=header, rows=csv_rows(allowlist))
+        return render("allowlist.csv.j2", header=[["#", line] for line in header], rows=csv_rows(allowlist))
     raise ExportOptionError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
@@ -136,10 +142,28 @@ def seb_rules(allowlist: Allowlist, deny: DenyCatalog) -> list[dict[str, Any]]:
     """SEB ``URLFilterRules``: block rules for denied domains first, then one allow rule per entry."""
     patterns = allowlist.patterns()
     blocks = [e.host for e in deny.hosts() if not any(_opens(p, e.host) for p in patterns)]
-    rules = [{"action": 0, "expression": host, "comment": "denied"} for host in blocks]
-    rules += [{"action": 1, "expression": str(p) if p.wildcard else "." + p.base, "comment": "allowed"}
+    rules = [{"action": 0, "active": True, "expression": host, "regex": False} for host in blocks]
+    rules += [{"action": 1, "active": True, "expression": str(p) if p.wildcard else "." + p.base, "regex": False}
               for p in patterns]
     return rules
+
+
+_SEB_NOTE = """<!--
+  Safe Exam Browser URL filter. SEB tests every block rule (action 0) before the allow rules
+  (action 1) and blocks whatever no rule allows. ".host" allows exactly that host; "*.domain" the
+  subdomains of domain. URLFilterEnableContentFilter applies the rules to embedded content too.
+  nettsjekkExportHeader holds the export header; SEB does not read it.
+-->
+"""
+
+
+def seb_plist(header: list[str], rules: list[dict[str, Any]]) -> str:
+    """The SEB settings plist, written by plistlib (a fixed comment after the document type)."""
+    settings = {"nettsjekkExportHeader": header, "URLFilterEnable": True, "URLFilterEnableContentFilter": True,
+                "URLFilterRules": rules}
+    text = plistlib.dumps(settings, sort_keys=False).decode("utf-8")
+    head, _, body = text.partition("<plist ")
+    return head + _SEB_NOTE + "<plist " + body
 
 
 def _opens(pattern: HostPattern, denied: str) -> bool:
@@ -183,10 +207,5 @@ def _safe_cell(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def xml_comment(text: str) -> Markup:
-    """Text that may stand inside ``<!-- -->``: one line, no ``--``. Entities mean nothing inside a
-    comment, so the text is not escaped (``<`` and ``&`` are harmless there, ``--`` is not)."""
-    return Markup(clean(text).replace("--", "- -").rstrip("-"))
 
-
-_FILTERS = {"json": json.dumps, "csv_row": csv_row, "xml_comment": xml_comment}
+_FILTERS = {"json": json.dumps, "csv_row": csv_row}

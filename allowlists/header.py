@@ -43,10 +43,14 @@ def list_versions(catalog: Catalog) -> tuple[str, ...]:
     return tuple(sorted(f"{path} (version {lf.version})" for path, lf in catalog.list_files.items()))
 
 
+_UNSAFE = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
 def clean(text: str) -> str:
-    """``text`` as one safe line: control, format and separator characters become ``?``."""
+    """``text`` as one safe line: control, format, separator and lone surrogate characters, and the
+    two code points XML cannot hold (U+FFFE, U+FFFF), become ``?``."""
     flat = " ".join(text.split())
-    return "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in flat)
+    return "".join("?" if unicodedata.category(ch) in _UNSAFE or ch in "\ufffe\uffff" else ch for ch in flat)
 
 
 def header_lines(allowlist: Allowlist, context: ExportContext, fmt: str) -> list[str]:

@@ -60,6 +60,10 @@ def _read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResultsFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ResultsFileError(f"{path}: nested too deeply to be a results file") from None
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        raise ResultsFileError(f"{path}: not a results file ({exc})") from None
 
 
 def _entry(item: Any, where: str) -> ResourceResult:

@@ -71,9 +71,9 @@ class Location(Strict):
     @field_validator("proxy")
     @classmethod
     def _proxy_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.split("://", 1)[0] in ("http", "https", "socks5", "socks4"):
-            raise ValueError(f"{value!r} is not a proxy URL (http://host:port or socks5://host:port)")
-        return value
+        from nettsjekk.probes.urls import check_proxy_url  # tldextract: only when a proxy is configured
+
+        return value if value is None else check_proxy_url(value)
 
 
 class Checkpoint(Strict):
@@ -127,12 +127,21 @@ class Settings(Strict):
     rules: list[str] = Field(default_factory=list)
     output_dir: str = "results"
     database: str = "results/nettsjekk.db"
-    tester: str = ""
+    tester: Annotated[str, Field(max_length=200)] = ""
+    """Who ran the tests (printed in every report): one line of text."""
     baseline: str | None = None
     reviews: str = "reviews.yaml"
     state_dir: str | None = None
     """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
     observe: ObserveSettings = ObserveSettings()
+
+    @field_validator("tester")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        bad = next((ch for ch in value if ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029"), None)
+        if bad is not None:
+            raise ValueError(f"must be one line of plain text (it contains U+{ord(bad):04X})")
+        return value
 
     @model_validator(mode="after")
     def _unique_locations(self) -> Settings:

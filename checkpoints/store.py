@@ -3,6 +3,10 @@
 Schema changes are numbered migrations tracked in ``PRAGMA user_version``; the file is opened in
 WAL mode with a busy timeout so a second writer waits instead of failing, and a ``kill -9``
 loses at most the result being written.
+
+Only a run creates a store (``Store(path)``); reading one (``Store(path, create=False)``: ``runs``,
+``report``, ``export --run``) says "no such store" for a path that does not exist, so a mistyped
+``database:`` never leaves an empty store behind, and opens a store this user may not write read-only.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -17,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from nettsjekk.core.errors import NettsjekkError, StoreError
+from nettsjekk.core.errors import NettsjekkError, NoSuchRun, NoSuchStore, StoreError
 from nettsjekk.probes.results import ProbeResult
 
 MIGRATIONS = (
@@ -83,18 +88,39 @@ def now() -> str:
 class Store:
     """Thread-safe access to one results file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise NoSuchStore(f"no such store: {self.path} (check database: in the configuration; the first "
+                              "'nettsjekk verify' creates it)")
+        self.read_only = not create and not _writable(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db = self._open_read_only() if self.read_only else self._open()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the results store {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         self._migrate()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Read a store this user may not write: ``mode=ro``, or ``immutable=1`` when SQLite cannot
+        even create the WAL index next to it (a read-only folder)."""
+        for flags in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?{flags}", uri=True, check_same_thread=False,
+                                     isolation_level=None)
+                db.execute("PRAGMA user_version").fetchone()
+                return db
+            except sqlite3.Error:
+                continue
+        raise StoreError(f"cannot read the results store {self.path}: it is read-only and SQLite cannot open it")
 
     def close(self) -> None:
         self._db.close()
@@ -119,6 +145,9 @@ class Store:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer nettsjekk (schema {version}); upgrade nettsjekk")
+        if self.read_only and version < len(MIGRATIONS):
+            raise StoreError(f"{self.path} is read-only and needs an upgrade of its schema ({version} to "
+                             f"{len(MIGRATIONS)}); open it once as a user who may write it")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._tx() as db:
                 for statement in filter(str.strip, script.split(";")):
@@ -141,7 +170,7 @@ class Store:
         row = self._db.execute("SELECT id, checkpoint, started_at, finished_at, status, scope, tester, flow_run_id "
                                "FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no run {run_id!r} in {self.path} (see 'nettsjekk runs')")
+            raise NoSuchRun(f"no run {run_id!r} in {self.path} (see 'nettsjekk runs')")
         keys = ("id", "checkpoint", "started_at", "finished_at", "status", "scope", "tester", "flow_run_id")
         record = dict(zip(keys, row))
         record["scope"] = json.loads(record["scope"])
@@ -211,6 +240,11 @@ class Store:
     def baseline(self, name: str = "default") -> str | None:
         row = self._db.execute("SELECT run_id FROM baselines WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
+
+
+def _writable(path: Path) -> bool:
+    """True when this user may write ``path`` and create files next to it (SQLite's WAL and index)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def _host_rows(result: ProbeResult) -> list[tuple]:

@@ -45,7 +45,7 @@ def runs(config_path: str) -> None:
     from nettsjekk.checkpoints.store import Store
     from nettsjekk.cli.text import format_table
 
-    store = Store(load_config(Path(config_path)).database)
+    store = Store(load_config(Path(config_path)).database, create=False)
     rows = [(r["id"], r["checkpoint"], r["started_at"], r["status"], store.cell_count(r["id"]),
              "baseline" if r["id"] == store.baseline() else "") for r in store.runs()]
     click.echo(format_table(("run", "checkpoint", "started", "status", "cells", ""), rows))
@@ -67,7 +67,7 @@ def baseline_approve(run_id: str, config_path: str, who: str) -> None:
     from nettsjekk.checkpoints.config import load_config
     from nettsjekk.checkpoints.store import Store
 
-    Store(load_config(Path(config_path)).database).approve_baseline(run_id, who=who)
+    Store(load_config(Path(config_path)).database, create=False).approve_baseline(run_id, who=who)
     click.echo(f"run {run_id} is now the approved baseline")
 
 

@@ -3,6 +3,8 @@ login session of a resource."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,12 +27,30 @@ def select_resources(list_paths: tuple[str, ...], vendor_dir: str | None, result
         from nettsjekk.checkpoints.store import Store
 
         config = load_config(Path(config_path))
-        cells = Store(config.database).cells(Store(config.database).run(run_id)["id"])
+        store = Store(config.database, create=False)
+        cells = store.cells(store.run(run_id)["id"])
         extra = from_pairs([(c.key.resource_id, c.result) for c in cells], f"run {run_id}")
         list_paths = list_paths or tuple(str(p) for p in config.list_paths)
         if vendor_dir is None and config.settings.vendor_dir:
             vendor_dir = str(config.path(config.settings.vendor_dir))
     return select(list_paths or None, vendor_dir, results, list_name, vendor, extra_results=extra)
+
+
+@contextmanager
+def writing_to(target: str | Path) -> Iterator[None]:
+    """Turn a failure to write ``target`` (a missing or read-only folder, a full disk) into one line, exit 2."""
+    from nettsjekk.core.errors import OutputPathError
+
+    try:
+        yield
+    except OSError as exc:
+        raise OutputPathError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def write_file(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8); the folder must exist."""
+    with writing_to(path):
+        Path(path).write_text(text, encoding="utf-8")
 
 
 def compile_selection(selection: Selection, options: CompileOptions, exceptions_file: str | None):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nettsjekk.cli.common import compile_selection, select_resources
+from nettsjekk.cli.common import compile_selection, select_resources, write_file
 from nettsjekk.cli.options import compile_options, selection_options, stack
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _context(selection: Selection, checkpoint: str, options: tuple[str, ...] = (
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_file(output, text)
     else:
         click.echo(text, nl=False)
 
@@ -81,7 +81,7 @@ def export_command(fmt: str, list_name: str, vendor: str | None, results: tuple[
     allowlist, exceptions = compile_selection(selection, options, exceptions_file)
     _write(render_export(allowlist, fmt, context, allowed_proxy=pac_proxy, squid_acl_path=squid_acl_path), output)
     if fmt == "squid" and squid_conf:
-        Path(squid_conf).write_text(render_squid_snippet(squid_acl_path, context), encoding="utf-8")
+        write_file(squid_conf, render_squid_snippet(squid_acl_path, context))
     if fmt == "chrome":  # JSON has no comments: the header goes to stderr
         for line in header_lines(allowlist, context, fmt):
             click.echo(f"# {line}", err=True)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import click
 
 from nettsjekk.cli.common import saved_session_state
-from nettsjekk.cli.options import engine_option, proxy_option, session_options, trust_ca_option
+from nettsjekk.cli.options import Seconds, engine_option, proxy_option, session_options, trust_ca_option
 from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK, ConfigError
 
 NOT_SHOWN = ("ok", "redirect")
@@ -41,9 +41,9 @@ def register(cli: click.Group) -> None:
 @click.option("--recheck/--no-recheck", default=True, show_default=True,
               help="Recheck bot-blocked and ambiguous links in a real browser.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only with the site owner's consent).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.5), default=20.0, show_default=True,
+@click.option("--timeout", "timeout_s", type=Seconds(min=0.5), default=20.0, show_default=True,
               help="Seconds per request.")
-@click.option("--budget", "budget_s", type=click.FloatRange(min=1), default=600.0, show_default=True,
+@click.option("--budget", "budget_s", type=Seconds(min=1), default=600.0, show_default=True,
               help="Seconds for the whole crawl.")
 @click.option("--lists", "list_paths", multiple=True, type=click.Path(exists=True),
               help="List file or folder to find RESOURCE_ID in (default: the bundled lists).")
@@ -109,13 +109,14 @@ def require_contact(contact: str | None) -> str:
 
 def check_proxy(proxy: str | None) -> str | None:
     """An ``http(s)://host:port`` proxy, or a ``ConfigError`` (Scrapy cannot speak SOCKS)."""
+    from nettsjekk.probes.urls import check_proxy_url
+
     if proxy is None:
         return None
-    parts = urlsplit(proxy)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if proxy.strip().lower().startswith("socks"):
         raise ConfigError(f"--proxy {proxy!r}: the link crawl needs an HTTP proxy such as http://127.0.0.1:3128 "
                           "(SOCKS proxies are not supported by Scrapy)")
-    return proxy
+    return check_proxy_url(proxy, ("http", "https"))
 
 
 def format_links_text(report) -> str:  # noqa: ANN001 - LinkReport, imported lazily

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from nettsjekk.cli.options import config_option, engines_option
+from nettsjekk.cli.options import Seconds, config_option, engines_option
 
 
 def register(cli: click.Group) -> None:
@@ -29,7 +29,7 @@ def register(cli: click.Group) -> None:
 @click.option("--location", metavar="NAME", help="Log in through this location's proxy (default: the first one).")
 @click.option("--scripted", is_flag=True, help="Use the vendor's login_recipe (headless; credentials from the "
                                                "environment or a Prefect Secret block).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=5), default=600.0, show_default=True,
+@click.option("--timeout", "timeout_s", type=Seconds(min=5), default=600.0, show_default=True,
               help="Seconds to wait for the login.")
 @click.option("--forget", is_flag=True, help="Delete the saved session(s) of RESOURCE_ID (all engines unless --browser).")
 @click.option("--list", "list_sessions", is_flag=True, help="List saved sessions (when, how; never their contents).")

@@ -2,11 +2,14 @@
 
 Every error nettsjekk raises on purpose is printed as one line (``error: …``) and ends the command
 with the exit code its class carries (``nettsjekk.core.errors``: 2 bad input, 3 this machine cannot
-do it); usage errors exit 2 (Click's convention). Heavy imports (Playwright, Prefect) happen inside
+do it); usage errors (an unknown option, a value Click refuses) are one line too and exit 2 (Click's
+convention). Heavy imports (Playwright, Prefect) happen inside
 the commands so that ``nettsjekk validate`` and ``--help`` stay fast.
 """
 
 from __future__ import annotations
+
+import sys
 
 import click
 
@@ -17,7 +20,19 @@ COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, re
 
 
 class FriendlyGroup(click.Group):
-    """A group that prints nettsjekk's own errors as one line, without a traceback."""
+    """A group that prints nettsjekk's own errors and Click's usage errors as one line, without a traceback."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            click.echo(f"error: {one_line(exc)}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -25,6 +40,13 @@ class FriendlyGroup(click.Group):
         except NettsjekkError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def one_line(exc: click.ClickException) -> str:
+    """Click's message in one line, with where to read more for a usage error."""
+    message = " ".join(exc.format_message().split())
+    command = getattr(exc, "ctx", None)
+    return f"{message} (see {command.command_path} --help)" if command is not None else message
 
 
 @click.group(cls=FriendlyGroup)

@@ -7,6 +7,7 @@ offer a value the run would refuse.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import click
@@ -54,8 +55,33 @@ def checkpoint_option(required: bool = True, default: str | None = None) -> Deco
                              "the test exam, or right before the exam period.")
 
 
+class Seconds(click.FloatRange):
+    """A number of seconds from ``min`` up to a day: ``nan`` and ``inf`` are refused (exit 2)."""
+
+    name = "seconds"
+
+    def __init__(self, min: float = 0) -> None:  # noqa: A002 - Click's own word
+        super().__init__(min=min, max=86_400)
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - Click's signature
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
+def _check_proxy(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from nettsjekk.core.errors import InvalidUrl
+    from nettsjekk.probes.urls import check_proxy_url
+
+    try:
+        return None if value is None else check_proxy_url(value)
+    except InvalidUrl as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def proxy_option(help: str = "Forward proxy every request goes through, e.g. http://127.0.0.1:3128.") -> Decorator:  # noqa: A002
-    return click.option("--proxy", metavar="URL", help=help)
+    return click.option("--proxy", metavar="URL", help=help, callback=_check_proxy)
 
 
 def trust_ca_option(must_exist: bool = True) -> Decorator:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from nettsjekk.cli.options import engine_option, proxy_option, trust_ca_option
+from nettsjekk.cli.options import Seconds, engine_option, proxy_option, trust_ca_option
 from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK
 
 
@@ -15,7 +15,7 @@ from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK
 @engine_option()
 @proxy_option("Forward proxy for this location, e.g. http://127.0.0.1:3128.")
 @click.option("--location", metavar="NAME", help="Name of the location in the result (default: local, or proxy).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=30.0, show_default=True,
+@click.option("--timeout", "timeout_s", type=Seconds(min=1), default=30.0, show_default=True,
               help="Seconds for the whole probe.")
 @click.option("--screenshot", type=click.Path(dir_okay=False), help="Save a PNG of the page here.")
 @trust_ca_option(must_exist=False)
@@ -23,7 +23,7 @@ from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK
               help="Look for translation, communication, search-engine, AI, social and video features.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or folder (repeatable), added to the bundled rules.")
-@click.option("--settle", "settle_s", type=click.FloatRange(min=0), default=5.0, show_default=True,
+@click.option("--settle", "settle_s", type=Seconds(min=0), default=5.0, show_default=True,
               help="Seconds to watch the home page for late widgets.")
 @click.option("--max-subpages", type=click.IntRange(min=0), default=5, show_default=True,
               help="Same-site pages linked from the home page to check too.")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from nettsjekk.cli.common import compile_selection, saved_session_state, select_resources
-from nettsjekk.cli.options import compile_options, engines_option, proxy_option, selection_options, session_options, trust_ca_option
+from nettsjekk.cli.options import Seconds, compile_options, engines_option, proxy_option, selection_options, session_options, trust_ca_option
 from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK, ConfigError
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def register(cli: click.Group) -> None:
 @click.option("--links/--no-links", "check_links", default=True, show_default=True,
               help="Open every forbidden destination the page links to and show it is unreachable.")
 @session_options("replaying (it starts logged in)")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=20.0, show_default=True,
+@click.option("--timeout", "timeout_s", type=Seconds(min=1), default=20.0, show_default=True,
               help="Seconds for each page to load.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the JSON result here.")

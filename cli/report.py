@@ -52,20 +52,23 @@ def report(run_id: str, fmt: str | None, lang: str, output: str | None, config_p
     from nettsjekk.reports.render import FILE_NAMES, render_all, render_format
     from nettsjekk.checkpoints.reviews import load_reviews
     from nettsjekk.checkpoints.store import Store
+    from nettsjekk.cli.common import writing_to
 
     config = load_config(Path(config_path))
     reviews = load_reviews(Path(reviews_path) if reviews_path else config.reviews_path)
-    store = Store(config.database)
+    store = Store(config.database, create=False)
     folder = Path(output) if output else config.output_dir / run_id / "reports"
-    if fmt is None:
-        written = render_all(store, run_id, config, folder, lang=lang, reviews=reviews)
-    else:
-        if fmt == "ict":
-            path = folder if output else folder / FILE_NAMES["ict"]
+    store.run(run_id)
+    with writing_to(folder):
+        if fmt is None:
+            written = render_all(store, run_id, config, folder, lang=lang, reviews=reviews)
         else:
-            path = folder if output and folder.suffix else folder / FILE_NAMES[fmt]
-        model = build_report(store, run_id, config, reviews)
-        written = {fmt: render_format(model, fmt, Messages(lang), path)}
+            if fmt == "ict":
+                path = folder if output else folder / FILE_NAMES["ict"]
+            else:
+                path = folder if output and folder.suffix else folder / FILE_NAMES[fmt]
+            model = build_report(store, run_id, config, reviews)
+            written = {fmt: render_format(model, fmt, Messages(lang), path)}
     for name, path in written.items():
         click.echo(f"{name:5} {path}")
 

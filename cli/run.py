@@ -30,6 +30,7 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     """Validate, run the ``verify-checkpoint`` flow (ephemeral Prefect without a server), print."""
     _quiet_prefect()
     config = load_config(config_path)
+    check_request(config, locations, resume)
     from prefect.task_runners import ThreadPoolTaskRunner
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -66,6 +67,20 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
         flows.progress_listeners.remove(on_cell)
     click.echo(format_summary(summary))
     return summary
+
+
+def check_request(config, locations: list[str] | None, resume: str | None) -> None:  # noqa: ANN001 - Config
+    """Refuse an unknown location or run before Prefect starts, so the error is one line."""
+    from nettsjekk.checkpoints.plan import select_locations
+    from nettsjekk.checkpoints.store import Store
+
+    select_locations(config, locations)
+    if resume:
+        store = Store(config.database, create=False)
+        try:
+            store.run(resume)
+        finally:
+            store.close()
 
 
 def format_summary(summary: dict) -> str:

@@ -4,6 +4,10 @@ Entries are domains by category (ai, translation, search_engine, communication, 
 compromised). An entry covers its host and every subdomain; when entries nest, the most specific
 one answers (``translate.google.com`` is translation, ``www.google.com`` search_engine).
 
+Families of domains (Google's ~190 country domains, Yandex's regional ones) are written once as data
+under ``generated:``: a source, the date the list was taken, the domains, and one entry template per
+category (``translate.{domain}``). A host written out under ``categories:`` wins over a generated one.
+
 >>> deny_category("generativelanguage.googleapis.com")
 'ai'
 >>> deny_category("fonts.googleapis.com") is None
@@ -37,6 +41,7 @@ class DenyHost(BaseModel):
 
     host: str
     reason: str = Field(min_length=3)
+    source: str = ""
 
     @field_validator("host")
     @classmethod
@@ -60,6 +65,34 @@ class DenyGroup(BaseModel):
     hosts: list[DenyHost] = Field(min_length=1)
 
 
+class DenyTemplate(BaseModel):
+    """One entry per domain of a family: ``host`` and ``reason`` with ``{domain}`` in them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: Category
+    host: str = Field(pattern=r"\{domain\}")
+    reason: str = Field(min_length=3)
+
+
+class DenyFamily(BaseModel):
+    """Domains of one operator, denied alike (e.g. Google search and Translate on every country domain)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=3)
+    source: str = Field(min_length=3, description="where the list of domains comes from (URL)")
+    as_of: str = Field(min_length=4, description="when the list was taken, and how")
+    domains: list[str] = Field(min_length=1)
+    entries: list[DenyTemplate] = Field(min_length=1)
+
+    def expand(self) -> list[tuple[str, DenyHost]]:
+        """``(category, entry)`` for every domain and template, each host validated like a written one."""
+        source = f"{self.source} ({self.as_of})"
+        return [(t.category, DenyHost(host=t.host.format(domain=d), reason=t.reason.format(domain=d), source=source))
+                for d in self.domains for t in self.entries]
+
+
 class DenyFile(BaseModel):
     """The whole catalog file."""
 
@@ -67,6 +100,7 @@ class DenyFile(BaseModel):
 
     version: str = Field(min_length=1)
     categories: dict[Category, DenyGroup]
+    generated: list[DenyFamily] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _each_host_once(self) -> DenyFile:
@@ -92,6 +126,7 @@ class DenyEntry:
     host: str
     category: str
     reason: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,10 +162,15 @@ def load_deny_catalog(path: Path | None = None) -> DenyCatalog:
 def _load(path: Path) -> DenyCatalog:
     data = load_model(path, DenyFile)
     entries = {
-        entry.host: DenyEntry(entry.host, category, entry.reason)
+        entry.host: DenyEntry(entry.host, category, entry.reason, entry.source)
+        for family in data.generated
+        for category, entry in family.expand()
+    }
+    entries.update({
+        entry.host: DenyEntry(entry.host, category, entry.reason, entry.source)
         for category, group in data.categories.items()
         for entry in group.hosts
-    }
+    })
     return DenyCatalog(data.version, entries)
 
 

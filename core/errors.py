@@ -23,7 +23,10 @@ The tree:
     │   ├── ExportLimitError       (2)  a target cannot hold the export (Chrome: over 1,000 entries)
     │   ├── ExportOptionError      (2)  an option that may not reach a file (PAC proxy, ACL path …)
     │   ├── InvalidHostname        (2)  a hostname that may not reach an allowlist or a probe
-    │   └── InvalidUrl             (2)  a URL nettsjekk cannot probe (not http/https, malformed)
+    │   ├── InvalidUrl             (2)  a URL nettsjekk cannot probe (not http/https, malformed)
+    │   ├── NoSuchStore            (2)  the configured results store does not exist (a mistyped ``database:``?)
+    │   ├── NoSuchRun              (2)  the results store holds no run of that id
+    │   └── OutputPathError        (2)  a report or export cannot be written where ``-o`` points
     ├── EngineUnavailable          (3)  a browser engine is not installed or does not start here
     ├── StoreError                 (3)  the results store cannot be opened, read or written
     ├── CrawlError                 (3)  the link crawl process died without a report
@@ -110,6 +113,18 @@ class InvalidHostname(ConfigError, ValueError):
 
 class InvalidUrl(ConfigError, ValueError):
     """A URL nettsjekk cannot probe."""
+
+
+class NoSuchStore(ConfigError):
+    """The results store named by the configuration does not exist; only ``verify`` creates one."""
+
+
+class NoSuchRun(ConfigError):
+    """The results store holds no run of that id."""
+
+
+class OutputPathError(ConfigError):
+    """The output file or folder cannot be written (missing or read-only folder, a folder where a file must go)."""
 
 
 class EngineUnavailable(NettsjekkError):

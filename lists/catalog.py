@@ -37,6 +37,7 @@ from nettsjekk.core.yamldoc import read_doc as _read
 from nettsjekk.core.yamldoc import report_validation
 from nettsjekk.core.yamldoc import value_at as _value_at
 
+from nettsjekk.lists.host_review import review_hosts
 from nettsjekk.lists.models import FILE_DEFAULT_INVALID, ListFile, Resource, Vendor, apply_file_defaults
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -129,17 +130,25 @@ def load_catalog(
 
 
 def validate_paths(paths: list[str]) -> tuple[list[str], str]:
-    """Validate list and vendor files (files or folders); return ``(problems, summary)``.
+    """Validate list and vendor files (files or folders); return ``(problems, summary)``."""
+    problems, _warnings, summary = validate_files(paths)
+    return problems, summary
+
+
+def validate_files(paths: list[str]) -> tuple[list[str], list[str], str]:
+    """Validate list and vendor files (files or folders); return ``(problems, warnings, summary)``.
 
     Empty ``paths`` means the bundled ``lists/`` and ``vendor_whitelists/`` folders. When only
     list files are given, vendor ids are checked against the bundled vendor files. Never raises
-    for a problem in a file: every problem becomes one line.
+    for a problem in a file: every problem and warning becomes one line.
     """
     report = _Report()
     args = paths or [_shown_default(bundled_lists_dir()), _shown_default(bundled_vendor_dir())]
     sources = _expand(args, report)
     result = _validate(sources, report, fallback_vendor_dir=bundled_vendor_dir())
-    return report.lines(), _summary(result, len(report.problems))
+    warnings = result.warnings.lines()
+    summary = _summary(result, len(report.problems)) + (f", {_plural(len(warnings), 'warning')}" if warnings else "")
+    return report.lines(), warnings, summary
 
 
 # ---------------------------------------------------------------- problems
@@ -289,6 +298,8 @@ class _Result:
     vendor_files: list[_LoadedVendor] = field(default_factory=list)
     bundled_vendors: bool = False
     """True when vendor ids were checked against the bundled vendor files (none were given)."""
+    warnings: _Report = field(default_factory=_Report)
+    """Lines that do not make a file invalid (a denied or look-alike host); ``validate --strict`` fails on them."""
 
     @property
     def resource_count(self) -> int:
@@ -326,6 +337,7 @@ def _validate(sources: list[_Source], report: _Report, fallback_vendor_dir: Path
         result.bundled_vendors = True
     _check_vendor_ids_unique(result)
     _check_resources_across_files(result)
+    review_hosts(result.list_files, result.vendor_files, report, result.warnings)
     return result
 
 

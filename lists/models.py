@@ -103,7 +103,8 @@ def check_url(value: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise problem(f"{value!r} is not an http(s) URL")
     if parts.username is not None:
-        raise problem(f"{value!r} must not contain a user name or password")
+        shown = f"{parts.scheme}://{parts.hostname}{'' if parts.port is None else ':' + str(parts.port)}{parts.path}"
+        raise problem(f"{shown!r}: a URL must not contain a user name or password (write it without 'name:password@')")
     if is_ip_address(parts.hostname):
         raise problem(f"{value!r} uses an IP address; use the host name (IP addresses change)")
     try:

@@ -23,6 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from nettsjekk.probes.detectors import DETECTORS
 from nettsjekk.probes.detectors.base import Candidate, FrameData, PageSnapshot
 from nettsjekk.probes.findings import DetectorError, Finding
+from nettsjekk.probes.redact import redact_url
 from nettsjekk.probes.rulebook import LoadedRule
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ async def snapshot_page(page: Page, rules: list[LoadedRule], requests: list[Requ
         try:
             data = await asyncio.wait_for(_collect(frame, args), FRAME_TIMEOUT_S)
         except (PlaywrightError, asyncio.TimeoutError) as exc:
-            log.info("could not read frame %s: %s", frame.url, str(exc).splitlines()[0] if str(exc) else exc)
+            log.info("could not read frame %s: %s", redact_url(frame.url), str(exc).splitlines()[0] if str(exc) else exc)
             continue
         frames.append(FrameData(frame.url, frame == page.main_frame, data))
     return PageSnapshot(page.url, frames, requests, own_domains)
@@ -102,7 +103,7 @@ def run_detectors(rules: list[LoadedRule], snapshot: PageSnapshot, detectors=DET
         try:
             candidates += detector.detect(rules, snapshot)
         except Exception as exc:  # noqa: BLE001 - isolation is the point: record and go on
-            log.warning("detector %s failed on %s: %r", detector.id, snapshot.page_url, exc)
+            log.warning("detector %s failed on %s: %r", detector.id, redact_url(snapshot.page_url), exc)
             errors.append(DetectorError(detector=detector.id, page=snapshot.page_url, error=repr(exc)[:500]))
     return candidates, errors
 
@@ -150,7 +151,7 @@ async def _crop(page: Page, candidate: Candidate, folder: Path, label: str) -> s
         await page.screenshot(path=str(path), clip=clip, timeout=5000)
         return str(path)
     except (PlaywrightError, asyncio.TimeoutError) as exc:
-        log.info("no crop for %s on %s: %s", candidate.rule.id, page.url, str(exc).splitlines()[0])
+        log.info("no crop for %s on %s: %s", candidate.rule.id, redact_url(page.url), str(exc).splitlines()[0])
         return None
 
 

@@ -407,6 +407,7 @@ class _ProbeRun:
     def _redact(self) -> None:
         """No login code, token or session cookie leaves the probe (see ``probes.redact``)."""
         result = self.result
+        result.url = redact_url(result.url) or result.url
         result.final_url = redact_url(result.final_url)
         result.error_detail = redact_text(result.error_detail)
         result.events = [redact_text(event) or "" for event in result.events]

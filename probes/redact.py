@@ -5,8 +5,12 @@ Logins put secrets where a probe looks: OAuth and SAML hand codes and tokens ove
 travel in headers. Every URL a probe records, and every header anything records, passes through
 here first:
 
-* ``redact_url(url)``: the value of every sensitive query or fragment parameter (``SENSITIVE_PARAMS``,
-  compared case-insensitively) and of a ``;jsessionid=`` path parameter becomes ``REDACTED``;
+* ``redact_url(url)``: the user name and password in front of the host (``https://user:pass@host/``)
+  become ``REDACTED@``, and the value of every sensitive query or fragment parameter
+  (``SENSITIVE_PARAMS``, compared case-insensitively) and of a ``;jsessionid=`` path parameter
+  becomes ``REDACTED``;
+* ``redact_userinfo(url)``: only the user name and password (the link crawler's URLs, which its
+  browser recheck must still be able to open);
 * ``redact_text(text)``: the same for every http(s) URL inside free text (browser error messages,
   events, evidence snippets);
 * ``redact_headers(headers)``: ``Cookie``, ``Set-Cookie``, ``Authorization`` and the like become ``REDACTED``;
@@ -35,23 +39,44 @@ MIN_SECRET_LENGTH = 6
 """Shorter values are not scrubbed as text (they would also match ordinary words)."""
 
 _URL_IN_TEXT = re.compile(r"""(?:https?|wss?)://[^\s"'<>`\\]+""", re.IGNORECASE)
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#;]*", re.IGNORECASE)
 
 
 def redact_url(url: str | None) -> str | None:
-    """``url`` with the values of sensitive parameters replaced by ``REDACTED`` (None stays None)."""
-    if not url or ("=" not in url):
+    """``url`` without its user name and password, and with the values of sensitive parameters
+    replaced by ``REDACTED`` (None stays None)."""
+    if not url or ("=" not in url and "@" not in url):
         return url
     try:
         parts = urlsplit(url)
     except ValueError:
-        return _redact_pairs(url)
+        return _USERINFO.sub(r"\1" + REDACTED + "@", _redact_pairs(url))
+    netloc = _without_userinfo(parts.netloc)
     path = _PATH_SESSION.sub(lambda m: f";{m.group(1)}={REDACTED}", parts.path)
     query = _redact_pairs(parts.query)
     fragment = _redact_pairs(parts.fragment) if "=" in parts.fragment else parts.fragment
-    if (path, query, fragment) == (parts.path, parts.query, parts.fragment):
+    if (netloc, path, query, fragment) == (parts.netloc, parts.path, parts.query, parts.fragment):
         return url
-    return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+def redact_userinfo(url: str | None) -> str | None:
+    """``url`` with only its user name and password replaced (``https://REDACTED@host/``); the rest
+    stays as it is, so the address can still be opened (the link crawler's browser recheck does)."""
+    if not url or "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1" + REDACTED + "@", url)
+    netloc = _without_userinfo(parts.netloc)
+    return url if netloc == parts.netloc else urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _without_userinfo(netloc: str) -> str:
+    """``user:pass@host:port`` -> ``REDACTED@host:port`` (the last ``@`` ends the user information)."""
+    return REDACTED + "@" + netloc.rpartition("@")[2] if "@" in netloc else netloc
 
 
 def _redact_pairs(text: str) -> str:

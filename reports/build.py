@@ -503,13 +503,17 @@ def _failed_hosts(cells: list[StoredCell], covered: _Covered) -> list[FailedHost
 
 
 def _image(path: str | None, rid: str, run_dir: Path) -> Image | None:
-    """The PNG at ``path`` (absolute, or relative to the run folder or its evidence folder)."""
+    """The PNG at ``path`` (absolute, or relative to the run folder or its evidence folder), only when
+    it lies inside the run folder once links and ``..`` are resolved: results from a work-pool worker
+    are stored centrally, and a path they name must not make the report copy any other file."""
     if not path:
         return None
     given = Path(path)
+    inside = run_dir.resolve()
     for candidate in (given, run_dir / given, run_dir / "evidence" / rid / given.name):
-        if candidate.is_absolute() and candidate.is_file():
-            return Image(candidate, f"evidence/{rid}/{_safe_name(candidate.name)}")
+        real = candidate.resolve()
+        if candidate.is_absolute() and real.is_relative_to(inside) and real.is_file():
+            return Image(real, f"evidence/{_safe_name(rid)}/{_safe_name(real.name)}")
     return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def rows(model: ReportModel, t: Messages) -> list[dict[str, Value]]:
     return [row(model, resource, cell, t) for resource in model.resources for cell in resource.cells]
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def inert(text: str) -> str:
     """``text`` that a spreadsheet shows as text, never runs as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -107,7 +111,7 @@ def write_xlsx(model: ReportModel, t: Messages, path: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = t("title.test_template")[:31]
-    sheet.append(headers(t))
+    sheet.append([sheet_text(h) for h in headers(t)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -126,10 +130,16 @@ _WIDTHS = {"resource": 28, "url": 34, "comments": 70, "extra_hosts": 30, "forbid
            "verdict": 18, "vendor": 24}
 
 
+def sheet_text(text: str) -> str:
+    """``text`` as a cell may hold it: the characters XML cannot carry (control characters, which a
+    tester's or a resource's name may hold, lone surrogates, U+FFFE and U+FFFF) become ``?``."""
+    return _NOT_IN_XML.sub("?", text)
+
+
 def _set(cell, value: Value) -> None:  # noqa: ANN001 - openpyxl cell
     from openpyxl.styles import Alignment, Font
 
-    cell.value = value.text
+    cell.value = sheet_text(value.text)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if value.href:

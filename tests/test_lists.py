@@ -222,8 +222,8 @@ LIST_CASES = [
         [
             "lists/bad.yaml:6: resources[0].url: 'https://ex ample.acme.no/' contains spaces or control characters",
             "lists/bad.yaml:11: resources[0].extra_urls[1]: 'ftp://files.acme.no/' is not an http(s) URL",
-            "lists/bad.yaml:12: resources[0].extra_urls[2]: 'https://user:pw@www.acme.no/' must not contain "
-            "a user name or password",
+            "lists/bad.yaml:12: resources[0].extra_urls[2]: 'https://www.acme.no/': a URL must not contain "
+            "a user name or password (write it without 'name:password@')",
             "lists/bad.yaml:13: resources[0].extra_urls[3]: 'https://10.0.0.1/' uses an IP address; "
             "use the host name (IP addresses change)",
             "lists/bad.yaml:14: resources[0].extra_urls[4]: 'https://-bad-.acme.no/' has an invalid host: "

@@ -1,11 +1,18 @@
-"""What a link crawl returns: the JSON contract of ``nettsjekk links`` (documented in README.md)."""
+"""What a link crawl returns: the JSON contract of ``nettsjekk links`` (documented in README.md).
+
+Every URL loses its user name and password (``https://user:pass@host/`` -> ``https://REDACTED@host/``)
+and every detail its secrets (``probes.redact``) as the result is made, so none reaches the report;
+the rest of a URL stays as found, so the browser recheck can still open it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from nettsjekk.probes.redact import redact_text, redact_userinfo
 
 LinkStatus = Literal["ok", "redirect", "broken", "timeout", "bot_blocked", "login_required", "forbidden_destination",
                      "skipped"]
@@ -22,6 +29,8 @@ class Hop(BaseModel):
     url: str
     status: int
 
+    _redacted = field_validator("url")(lambda cls, value: redact_userinfo(value))
+
 
 class Recheck(BaseModel):
     """What a real browser saw when it opened the link (a fresh context through the same proxy)."""
@@ -34,6 +43,8 @@ class Recheck(BaseModel):
     http_status: int | None = None
     reason: str | None = None
     detail: str | None = None
+
+    _redacted = field_validator("detail")(lambda cls, value: redact_text(value))
 
 
 class LinkResult(BaseModel):
@@ -56,6 +67,9 @@ class LinkResult(BaseModel):
                                                                "None when no catalogue was given")
     recheck: Recheck | None = None
 
+    _urls = field_validator("url", "source", "final_url")(lambda cls, value: redact_userinfo(value))
+    _texts = field_validator("detail", "text")(lambda cls, value: redact_text(value))
+
 
 class LinkReport(BaseModel):
     """Every link of one resource, with counts per status."""
@@ -71,6 +85,8 @@ class LinkReport(BaseModel):
     page_cap_reached: bool = Field(default=False, description="more pages were in scope than max_pages")
     elapsed_s: float = 0.0
     requests: int = Field(default=0, description="HTTP requests the crawler made (robots.txt and retries included)")
+
+    _starts = field_validator("start_urls")(lambda cls, values: [redact_userinfo(v) for v in values])
 
     @property
     def broken(self) -> list[LinkResult]:
