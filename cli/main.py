@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import click
 
-from nettsjekk.cli import checkpoint, demo, export, links, login, probe, replay, report, validate
+from nettsjekk.cli import checkpoint, demo, doctor, export, links, login, probe, replay, report, validate
 from nettsjekk.core.errors import NettsjekkError
 
-COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, demo)
+COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, demo, doctor)
 
 
 class FriendlyGroup(click.Group):

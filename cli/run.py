@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.cli.text import format_table
+from nettsjekk.core.errors import RunStopped
 
 
 def _quiet_prefect() -> None:
@@ -32,25 +37,66 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
                         disable=not show_progress, transient=False)
     bar = progress.add_task(f"{checkpoint}: starting", total=None)
 
+    started: list[str] = []
+
     def on_plan(plan) -> None:  # noqa: ANN001 - checkpoints.plan.Plan
+        started.append(plan.run_id)
         progress.update(bar, description=f"{checkpoint} run {plan.run_id}", total=len(plan.cells),
                         completed=len(plan.cells) - len(plan.pending))
 
     def on_cell(spec, outcome) -> None:  # noqa: ANN001
         progress.advance(bar)
 
+    from prefect.exceptions import TerminationSignal
+
     flows.plan_listeners.append(on_plan)
     flows.progress_listeners.append(on_cell)
     runner = ThreadPoolTaskRunner(max_workers=config.settings.concurrency)
     try:
-        with progress:
+        with progress, _sigterm_stops_the_run():
             summary = flows.verify_checkpoint.with_options(task_runner=runner)(
                 str(config_path), checkpoint, list_name, locations, engines, resume)
+    except (RunStopped, TerminationSignal, KeyboardInterrupt) as exc:
+        raise _record_stopped(config, checkpoint, started, exc) from exc
     finally:
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)
     click.echo(format_summary(summary))
     return summary
+
+
+@contextlib.contextmanager
+def _sigterm_stops_the_run() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C: ``finally`` blocks close the browsers (Python's default for
+    SIGTERM is to die on the spot). Prefect's own handler takes over while the flow runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise RunStopped(f"stopped by {signal.Signals(signum).name}")
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _record_stopped(config, checkpoint: str, started: list[str], cause: BaseException) -> RunStopped:  # noqa: ANN001 - Config
+    """Mark the run ``stopped`` in the store; the error says how to continue it."""
+    why = "SIGTERM" if not isinstance(cause, KeyboardInterrupt) else "Ctrl-C"
+    if not started:
+        return RunStopped(f"stopped by {why} before the run started")
+    from nettsjekk.checkpoints.store import Store
+
+    store = Store(config.database)
+    try:
+        store.finish_run(started[0], status="stopped")
+    finally:
+        store.close()
+    return RunStopped(f"run {started[0]} was stopped by {why}; its browsers are closed. Continue it with "
+                      f"'nettsjekk verify --checkpoint {checkpoint} --resume {started[0]}'")
 
 
 def format_summary(summary: dict) -> str:

@@ -8,9 +8,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from playwright.async_api import async_playwright
-
-from nettsjekk.probes.browsers import Browsers, BrowserSettings
+from nettsjekk.probes.browsers import Browsers, BrowserSettings, start_playwright
 from nettsjekk.probes.probe import ProbeOptions, probe_url
 from nettsjekk.probes.results import ProbeResult
 
@@ -27,7 +25,7 @@ class ProbeService:
         self.browsers: Browsers = self.run(self._start(settings or BrowserSettings()))
 
     async def _start(self, settings: BrowserSettings) -> Browsers:
-        self._playwright = await async_playwright().start()
+        self._playwright = await start_playwright()
         return Browsers(self._playwright, settings)
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
