@@ -26,6 +26,7 @@ The tree:
     │   ├── InvalidHostname        (2)  a hostname that may not reach an allowlist or a probe
     │   └── InvalidUrl             (2)  a URL nettsjekk cannot probe (not http/https, malformed)
     ├── EngineUnavailable          (3)  a browser engine is not installed or does not start here
+    │   └── ProbeServiceClosed     (3)  a probe was asked for (or cut short) while the run was ending
     ├── StoreError                 (3)  the results store cannot be opened, read or written
     ├── CrawlError                 (3)  the link crawl process died without a report
     ├── LoginFailed                (3)  a login did not end logged in (credentials, changed page …)
@@ -116,6 +117,10 @@ class InvalidUrl(ConfigError, ValueError):
 
 class EngineUnavailable(NettsjekkError):
     """A browser engine cannot be launched here."""
+
+
+class ProbeServiceClosed(EngineUnavailable):
+    """The probe service was closing (the run is ending): the probe has no result to store."""
 
 
 class StoreError(NettsjekkError):
