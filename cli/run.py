@@ -28,6 +28,9 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     """Validate, run the ``verify-checkpoint`` flow (ephemeral Prefect without a server), print."""
     _quiet_prefect()
     config = load_config(config_path)
+    from nettsjekk.probes.run_folder import RunFolder
+
+    RunFolder.current()  # before Prefect starts its ephemeral server, so that the server carries the run's mark
     from prefect.task_runners import ThreadPoolTaskRunner
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -57,7 +60,7 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
             summary = flows.verify_checkpoint.with_options(task_runner=runner)(
                 str(config_path), checkpoint, list_name, locations, engines, resume)
     except (RunStopped, TerminationSignal, KeyboardInterrupt) as exc:
-        raise _record_stopped(config, checkpoint, started, exc) from exc
+        raise _stopped(checkpoint, started, exc) from exc
     finally:
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)
@@ -83,18 +86,11 @@ def _sigterm_stops_the_run() -> Iterator[None]:
         signal.signal(signal.SIGTERM, before)
 
 
-def _record_stopped(config, checkpoint: str, started: list[str], cause: BaseException) -> RunStopped:  # noqa: ANN001 - Config
-    """Mark the run ``stopped`` in the store; the error says how to continue it."""
+def _stopped(checkpoint: str, started: list[str], cause: BaseException) -> RunStopped:
+    """What the user reads when the run was stopped (the flow recorded it as ``stopped``)."""
     why = "SIGTERM" if not isinstance(cause, KeyboardInterrupt) else "Ctrl-C"
     if not started:
         return RunStopped(f"stopped by {why} before the run started")
-    from nettsjekk.checkpoints.store import Store
-
-    store = Store(config.database)
-    try:
-        store.finish_run(started[0], status="stopped")
-    finally:
-        store.close()
     return RunStopped(f"run {started[0]} was stopped by {why}; its browsers are closed. Continue it with "
                       f"'nettsjekk verify --checkpoint {checkpoint} --resume {started[0]}'")
 

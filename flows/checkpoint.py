@@ -14,8 +14,10 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.exceptions import TerminationSignal
 from prefect.futures import wait
 
+from nettsjekk.core.errors import RunStopped
 from nettsjekk.probes.service import ProbeService
 
 from nettsjekk.flows.artifacts import publish_artifacts
@@ -130,6 +132,11 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
             future.result()
         summary = finish_run(plan, store)
         summary.reports = render_reports(plan, store, service)
+    except (TerminationSignal, RunStopped, KeyboardInterrupt):
+        # SIGTERM (a service manager, or a worker cancelling this flow run) or Ctrl-C: the run is
+        # recorded as stopped; ``--resume`` continues it.
+        store.finish_run(plan.run_id, status="stopped")
+        raise
     finally:
         runtime.ending.set()
         _RUNTIMES.pop(plan.run_id, None)

@@ -92,6 +92,21 @@ def test_a_run_stopped_with_sigterm_closes_its_browsers_and_is_recorded_as_stopp
     assert [run["status"] for run in store.runs()] == ["stopped"]
 
 
+def test_a_run_killed_with_sigkill_takes_its_ephemeral_prefect_server_along(demo_web, tmp_path):
+    """Without a Prefect server configured, a run starts its own (uvicorn), which used to outlive a
+    `kill -9` of the nettsjekk process, parented to init."""
+    env = {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
+    run = start_verify(tmp_path, "chromium", demo_web, api=None, **env)
+    folder = wait_until_probing(run, tmp_path, "chromium", timeout=420)
+    assert processes_of(folder, "uvicorn"), "the ephemeral server carries the run's mark"
+
+    run.kill()
+    run.wait()
+
+    assert gone_within(PROMISE_S, folder) == []
+    assert not folder.exists()
+
+
 def test_the_watchdog_ends_every_process_that_carries_the_run_when_the_run_is_killed(tmp_path):
     """Without browsers: a run whose only child carries nothing but the run's mark in its environment
     (as Prefect's ephemeral server does) is cleared by the watchdog when the run's group is killed."""
@@ -123,14 +138,17 @@ def test_doctor_names_a_leftover_and_cleans_it_up(tmp_path):
 
 # -- helpers -------------------------------------------------------------------------------------------------
 
-def start_verify(folder: Path, engine: str, rig: FakeInternet, api: str) -> subprocess.Popen:
+def start_verify(folder: Path, engine: str, rig: FakeInternet, api: str | None, **env: str) -> subprocess.Popen:
     settings = {"lists": [str(DEMO_LIST)], "browsers": [engine], "settle_s": 1, "max_subpages": 0, "concurrency": 2,
                 "locations": [{"name": "kontoret", "kind": "proxy", "proxy": rig.proxy_url,
                                "trust_ca": [str(rig.ca_cert_path)]}],
                 "retries": {"attempts": 1}, "database": str(folder / "store.db"), "output_dir": str(folder / "runs")}
     config = folder / "nettsjekk.yaml"
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **env}
+    env.pop("PREFECT_API_URL", None)
+    if api:
+        env["PREFECT_API_URL"] = api
     return subprocess.Popen([*NETTSJEKK, "verify", "--checkpoint", "pre-exam", "--config", str(config)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
