@@ -1,12 +1,13 @@
 """The one place that launches browser engines.
 
 ``Browsers`` keeps one browser per engine for the life of the process (launched on first use,
-relaunched if it died) and hands out a fresh, locked-down context per probe. Every browser is
-started through a launcher that ties it to the Playwright driver (``probes.launcher``), and its
-profile lives in the run's temporary folder (``probes.run_folder``), so no browser outlives the run. Engines are found in
+relaunched if it died) and hands out a fresh, locked-down context per probe. Engines are found in
 this order: a path in ``NETTSJEKK_<ENGINE>`` (e.g. ``NETTSJEKK_CHROMIUM=/opt/chrome/chrome``), the
 Playwright-managed build (``playwright install``), then the system browser (Debian's ``chromium``
 and ``firefox-esr``, Firefox driven over WebDriver-BiDi).
+
+No browser outlives the run: each is started through a launcher that ties it to the Playwright driver
+(``probes.launcher``), and its profile lives in the run's temporary folder (``probes.run_folder``).
 """
 
 from __future__ import annotations
@@ -298,8 +299,8 @@ class Browsers:
             make_nss_db(home / ".pki" / "nssdb", list(self.settings.trust_ca))
             env = {**os.environ, "HOME": str(home)}
         return await self.playwright.chromium.launch(
-            executable_path=launcher_for(engine.executable, self._tmp), args=args, headless=self.settings.headless, env=env
-        )
+            executable_path=launcher_for(engine.executable, self._tmp), args=args, headless=self.settings.headless,
+            env=env)
 
     async def _launch_firefox(self, engine: Engine) -> Browser:
         profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=self._tmp))
