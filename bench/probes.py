@@ -73,7 +73,7 @@ class FreshBrowserService(ProbeService):
 
     def __init__(self, settings: BrowserSettings | None = None) -> None:
         super().__init__(settings)
-        self._trust_store = Path(self.browsers._tmp.name) / "prepared-nssdb"
+        self._trust_store = self.browsers._tmp / "prepared-nssdb"
         if self.browsers.settings.trust_ca:
             make_nss_db(self._trust_store, list(self.browsers.settings.trust_ca))
         browsers_module.make_nss_db = self._copy_trust_store

@@ -13,10 +13,10 @@ import sys
 
 import click
 
-from nettsjekk.cli import checkpoint, demo, export, links, login, observe, probe, replay, report, validate
+from nettsjekk.cli import checkpoint, demo, doctor, export, links, login, observe, probe, replay, report, validate
 from nettsjekk.core.errors import NettsjekkError
 
-COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, demo)
+COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, demo, doctor)
 
 
 class FriendlyGroup(click.Group):

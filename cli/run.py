@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.cli.text import format_table
-from nettsjekk.core.errors import OrchestratorUnavailable
+from nettsjekk.core.errors import OrchestratorUnavailable, RunStopped
 
 
 EPHEMERAL_STARTUP_TIMEOUT_S = "120"
@@ -31,6 +35,9 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     _quiet_prefect()
     config = load_config(config_path)
     check_request(config, locations, resume)
+    from nettsjekk.probes.run_folder import RunFolder
+
+    RunFolder.current()  # before Prefect starts its ephemeral server, so that the server carries the run's mark
     from prefect.task_runners import ThreadPoolTaskRunner
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -40,18 +47,23 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
                         disable=not show_progress, transient=False)
     bar = progress.add_task(f"{checkpoint}: starting", total=None)
 
+    started: list[str] = []
+
     def on_plan(plan) -> None:  # noqa: ANN001 - checkpoints.plan.Plan
+        started.append(plan.run_id)
         progress.update(bar, description=f"{checkpoint} run {plan.run_id}", total=len(plan.cells),
                         completed=len(plan.cells) - len(plan.pending))
 
     def on_cell(spec, outcome) -> None:  # noqa: ANN001
         progress.advance(bar)
 
+    from prefect.exceptions import TerminationSignal
+
     flows.plan_listeners.append(on_plan)
     flows.progress_listeners.append(on_cell)
     runner = ThreadPoolTaskRunner(max_workers=config.settings.concurrency)
     try:
-        with progress:
+        with progress, _sigterm_stops_the_run():
             summary = flows.verify_checkpoint.with_options(task_runner=runner)(
                 str(config_path), checkpoint, list_name, locations, engines, resume)
     except RuntimeError as exc:
@@ -62,6 +74,8 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
             f"{os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s (is the machine very busy?); "
             "run again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or point PREFECT_API_URL at a "
             "running 'prefect server start'") from None
+    except (RunStopped, TerminationSignal, KeyboardInterrupt) as exc:
+        raise _stopped(checkpoint, started, exc) from exc
     finally:
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)
@@ -81,6 +95,31 @@ def check_request(config, locations: list[str] | None, resume: str | None) -> No
             store.run(resume)
         finally:
             store.close()
+@contextlib.contextmanager
+def _sigterm_stops_the_run() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C: ``finally`` blocks close the browsers (Python's default for
+    SIGTERM is to die on the spot). Prefect's own handler takes over while the flow runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise RunStopped(f"stopped by {signal.Signals(signum).name}")
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _stopped(checkpoint: str, started: list[str], cause: BaseException) -> RunStopped:
+    """What the user reads when the run was stopped (the flow recorded it as ``stopped``)."""
+    why = "SIGTERM" if not isinstance(cause, KeyboardInterrupt) else "Ctrl-C"
+    if not started:
+        return RunStopped(f"stopped by {why} before the run started")
+    return RunStopped(f"run {started[0]} was stopped by {why}; its browsers are closed. Continue it with "
+                      f"'nettsjekk verify --checkpoint {checkpoint} --resume {started[0]}'")
 
 
 def format_summary(summary: dict) -> str:

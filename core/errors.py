@@ -8,6 +8,7 @@ error to its code by that attribute alone. The codes:
     2  bad input: a file, option or value the user wrote is wrong (nothing was run)
     3  this machine cannot do it: a browser is missing, the results store cannot be opened or
        written, a crawl or login could not run to its end
+  143  the run was stopped (SIGTERM, Ctrl-C, a cancelled flow run) and recorded as ``stopped``
 
 The tree:
 
@@ -28,15 +29,18 @@ The tree:
     │   ├── NoSuchRun              (2)  the results store holds no run of that id
     │   └── OutputPathError        (2)  a report or export cannot be written where ``-o`` points
     ├── EngineUnavailable          (3)  a browser engine is not installed or does not start here
+    │   └── ProbeServiceClosed     (3)  a probe was asked for (or cut short) while the run was ending
     ├── StoreError                 (3)  the results store cannot be opened, read or written
     ├── CrawlError                 (3)  the link crawl process died without a report
     ├── OrchestratorUnavailable    (3)  the Prefect server (ephemeral or configured) cannot be reached
-    └── LoginFailed                (3)  a login did not end logged in (credentials, changed page …)
+    ├── LoginFailed                (3)  a login did not end logged in (credentials, changed page …)
+    └── RunStopped               (143)  a run was stopped before its end (SIGTERM, Ctrl-C, cancelled)
 """
 
 from __future__ import annotations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_STOPPED = 128 + 15
 
 
 class NettsjekkError(Exception):
@@ -131,6 +135,10 @@ class EngineUnavailable(NettsjekkError):
     """A browser engine cannot be launched here."""
 
 
+class ProbeServiceClosed(EngineUnavailable):
+    """The probe service was closing (the run is ending): the probe has no result to store."""
+
+
 class StoreError(NettsjekkError):
     """The results store cannot be opened, read or written."""
 
@@ -145,3 +153,10 @@ class OrchestratorUnavailable(NettsjekkError):
 
 class LoginFailed(NettsjekkError):
     """A login did not end logged in (wrong credentials, a changed login page, a person who gave up)."""
+
+
+class RunStopped(NettsjekkError):
+    """A run was stopped before its end: SIGTERM (a service manager, a Prefect worker cancelling the
+    flow run) or Ctrl-C. Its browsers are gone and the store records it as ``stopped``."""
+
+    exit_code = EXIT_STOPPED

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.exceptions import TerminationSignal
 from prefect.futures import wait
 
+from nettsjekk.core.errors import RunStopped
 from nettsjekk.probes.service import ProbeService
 
 from nettsjekk.flows.artifacts import publish_artifacts
@@ -39,6 +41,9 @@ class _Runtime:
     store: Store
     service: ProbeService
     gate: threading.Semaphore
+    ending: threading.Event
+    """Set when the flow's body is left (at the end, or stopped by SIGTERM or Ctrl-C): cells not yet
+    probed are left for ``--resume`` instead of failing on a closed browser."""
 
 
 _RUNTIMES: dict[str, _Runtime] = {}
@@ -47,10 +52,19 @@ _RUNTIMES: dict[str, _Runtime] = {}
 @task(name="probe-cell", cache_policy=NONE, task_run_name="{spec.resource_id} · {spec.engine} · {spec.location.name}")
 def probe_cell(run_id: str, spec: CellSpec) -> str:
     """Probe one resource in one engine at one location; the result is committed on completion."""
-    runtime = _RUNTIMES[run_id]
+    runtime = _RUNTIMES.get(run_id)
+    if runtime is None:
+        return "not probed"
     with runtime.gate:
-        outcome = run_cell(runtime.service, runtime.store, run_id, spec, runtime.plan.config, runtime.plan.rules,
-                           runtime.plan.run_dir / "evidence")
+        if runtime.ending.is_set():
+            return "not probed"
+        try:
+            outcome = run_cell(runtime.service, runtime.store, run_id, spec, runtime.plan.config,
+                               runtime.plan.rules, runtime.plan.run_dir / "evidence")
+        except Exception:
+            if runtime.ending.is_set():
+                return "not probed"
+            raise
     for listener in list(progress_listeners):
         listener(spec, outcome)
     if outcome.status != "ok":
@@ -105,7 +119,8 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
     for listener in list(plan_listeners):
         listener(plan)
     service = ProbeService(plan.browser_settings)
-    _RUNTIMES[plan.run_id] = _Runtime(plan, store, service, threading.Semaphore(config.settings.concurrency))
+    runtime = _Runtime(plan, store, service, threading.Semaphore(config.settings.concurrency), threading.Event())
+    _RUNTIMES[plan.run_id] = runtime
     try:
         not_probed = _check_logins(plan, store, service, logger)
         here = [spec for spec in plan.pending if spec.location.kind != "pool" and spec.key not in not_probed]
@@ -117,7 +132,13 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
             future.result()
         summary = finish_run(plan, store)
         summary.reports = render_reports(plan, store, service)
+    except (TerminationSignal, RunStopped, KeyboardInterrupt):
+        # SIGTERM (a service manager, or a worker cancelling this flow run) or Ctrl-C: the run is
+        # recorded as stopped; ``--resume`` continues it.
+        store.finish_run(plan.run_id, status="stopped")
+        raise
     finally:
+        runtime.ending.set()
         _RUNTIMES.pop(plan.run_id, None)
         service.close()
     publish_artifacts(summary)

@@ -5,6 +5,9 @@ relaunched if it died) and hands out a fresh, locked-down context per probe. Eng
 this order: a path in ``NETTSJEKK_<ENGINE>`` (e.g. ``NETTSJEKK_CHROMIUM=/opt/chrome/chrome``), the
 Playwright-managed build (``playwright install``), then the system browser (Debian's ``chromium``
 and ``firefox-esr``, Firefox driven over WebDriver-BiDi).
+
+No browser outlives the run: each is started through a launcher that ties it to the Playwright driver
+(``probes.launcher``), and its profile lives in the run's temporary folder (``probes.run_folder``).
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nettsjekk.core.errors import EngineUnavailable
+from nettsjekk.probes.launcher import launcher_for
+from nettsjekk.probes.run_folder import RunFolder
 from nettsjekk.probes.trust import make_nss_db
 
 if TYPE_CHECKING:
@@ -118,6 +125,25 @@ def available_engines(playwright: Playwright) -> list[str]:
     return found
 
 
+async def start_playwright() -> Playwright:
+    """Start Playwright's driver with its temporary files (Chromium's profile, downloads) in the run's
+    folder and the run's mark in its environment, which every browser it starts inherits."""
+    from playwright.async_api import async_playwright
+
+    with RunFolder.current().temporary_files_here():
+        return await async_playwright().start()
+
+
+@asynccontextmanager
+async def running_playwright() -> AsyncIterator[Playwright]:
+    """``start_playwright`` for an ``async with`` block; the driver stops at its end."""
+    playwright = await start_playwright()
+    try:
+        yield playwright
+    finally:
+        await playwright.stop()
+
+
 def installed_engines() -> list[str]:
     """``available_engines`` for callers without a running Playwright (starts one briefly)."""
     from playwright.sync_api import sync_playwright
@@ -142,7 +168,8 @@ class Browsers:
     _retired: set[Browser] = field(default_factory=set)
     """Browsers replaced by a fresh one, closed once their last context closes."""
     _closing: set = field(default_factory=set)
-    _tmp: tempfile.TemporaryDirectory = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="nettsjekk-"))
+    _tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="browsers-", dir=RunFolder.current().path)))
+    """Profiles and trust stores of these browsers, inside the run's folder."""
 
     def engine(self, name: str) -> Engine:
         if name not in self._engines:
@@ -246,7 +273,7 @@ class Browsers:
                 log.debug("closing browser: %s", exc)
         self._browsers.clear()
         self._retired.clear()
-        self._tmp.cleanup()
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
     async def _launch(self, engine: Engine) -> Browser:
         log.info("launching %s (%s: %s)", engine.name, engine.source, engine.executable)
@@ -268,22 +295,22 @@ class Browsers:
             args.append("--no-sandbox")
         env = None
         if self.settings.trust_ca:
-            home = Path(self._tmp.name) / "chromium-home"
+            home = self._tmp / "chromium-home"
             make_nss_db(home / ".pki" / "nssdb", list(self.settings.trust_ca))
             env = {**os.environ, "HOME": str(home)}
-        executable = None if engine.source == "managed" else engine.executable
         return await self.playwright.chromium.launch(
-            executable_path=executable, args=args, headless=self.settings.headless, env=env
-        )
+            executable_path=launcher_for(engine.executable, self._tmp), args=args, headless=self.settings.headless,
+            env=env)
 
     async def _launch_firefox(self, engine: Engine) -> Browser:
-        profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=self._tmp.name))
+        profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=self._tmp))
         if self.settings.trust_ca:
             make_nss_db(profile, list(self.settings.trust_ca))
         prefs = {**FIREFOX_PREFS, "fission.autostart": self.settings.site_isolation}
         options: dict = {"headless": self.settings.headless, "firefox_user_prefs": prefs}
+        options["executable_path"] = launcher_for(engine.executable, self._tmp)
         if engine.source != "managed":
-            options |= {"channel": "moz-firefox", "executable_path": engine.executable}
+            options["channel"] = "moz-firefox"
         # A persistent launch is the only way to hand Firefox a profile (and so a trust store);
         # probes never use its default context, only fresh ones from ``context.browser``.
         context = await self.playwright.firefox.launch_persistent_context(str(profile), **options)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from playwright.async_api import async_playwright
 
-from nettsjekk.probes.browsers import Browsers, BrowserSettings
+from nettsjekk.probes.browsers import Browsers, BrowserSettings, running_playwright
 from nettsjekk.probes.probe import ProbeOptions, probe_url
 from nettsjekk.probes.results import ProbeResult
 
@@ -30,7 +29,7 @@ class Cell:
 
 async def probe_once(url: str, engine: str, options: ProbeOptions, trust_ca: tuple[Path, ...] = ()) -> ProbeResult:
     """Start Playwright, probe one URL, shut everything down."""
-    async with async_playwright() as playwright:
+    async with running_playwright() as playwright:
         browsers = Browsers(playwright, BrowserSettings(trust_ca=trust_ca))
         try:
             return await probe_url(browsers, url, engine, options)

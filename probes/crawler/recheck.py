@@ -63,11 +63,9 @@ async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", pr
     """``recheck_report`` with a Playwright and browsers of its own (for the CLI)."""
     if not any(needs_recheck(link) for link in report.links):
         return report
-    from playwright.async_api import async_playwright
+    from nettsjekk.probes.browsers import Browsers, BrowserSettings, running_playwright
 
-    from nettsjekk.probes.browsers import Browsers, BrowserSettings
-
-    async with async_playwright() as playwright:
+    async with running_playwright() as playwright:
         browsers = Browsers(playwright, BrowserSettings(trust_ca=trust_ca))
         try:
             return await recheck_report(report, browsers, engine=engine, proxy=proxy, timeout_s=timeout_s,
