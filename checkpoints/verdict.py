@@ -65,7 +65,7 @@ REASONS = {
     "cell_fails": "does not load in {engine} at {location} ({errors})",
     "flaky": "unstable: needed a retry ({cells})",
     "host_fails_at": "needs {host}, which fails at location {location}: {errors} ({engines})",
-    "host_fails_everywhere": "{host} fails everywhere: {errors} (its {types} do not load)",
+    "host_fails_everywhere": "{host} fails everywhere: {errors} (requests of type {types} do not load)",
 }
 """English text of every reason, by key (reports translate the keys; see reports/messages/)."""
 
