@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nettsjekk.core.deny import deny_category
@@ -111,16 +111,17 @@ class _Seen:
     """One host in one cell: whether anything of it arrived, and how the rest failed."""
 
     answered: bool = False
-    causes: set[str] | None = None
-    types: set[str] | None = None
+    causes: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    """The types of the requests that failed."""
 
     def add(self, request: RequestRecord) -> None:
         cause = cause_of(request)
         if cause is None:
             self.answered = self.answered or request.status is not None
             return
-        self.causes = (self.causes or set()) | {cause}
-        self.types = (self.types or set()) | {request.type}
+        self.causes.add(cause)
+        self.types.add(request.type)
 
     @property
     def failed(self) -> bool:
@@ -145,9 +146,9 @@ def host_failures(resource_id: str, cells: Iterable[StoredCell], needs: HostNeed
     for host, by_cell in _seen_hosts(tested).items():
         if needs.forbidden(host):
             continue
-        failing = {cell: seen for cell, seen in by_cell.items() if seen.failed}
+        failing = {key: seen for key, seen in by_cell.items() if seen.failed}
         answered = any(seen.answered for seen in by_cell.values())
-        key_type = any(set(seen.types or ()) & set(KEY_TYPES) for seen in failing.values())
+        key_type = any(seen.types & set(KEY_TYPES) for seen in failing.values())
         if failing and (needs.declares(host) or answered or key_type):
             found += _per_location(resource_id, host, failing, status, everywhere=not answered)
     return sorted(found, key=lambda f: (f.location, f.host))
@@ -160,11 +161,11 @@ def _per_location(resource_id: str, host: str, failing: dict[CellKey, _Seen], st
         by_location[key.location].append((key, seen))
     out = []
     for location, pairs in by_location.items():
-        causes = set().union(*(seen.causes or set() for _, seen in pairs))
+        causes = set().union(*(seen.causes for _, seen in pairs))
         out.append(HostFailure(
             resource_id, location, host, min(causes, key=_cause_rank),
             tuple(sorted({key.engine for key, _ in pairs})),
-            tuple(sorted(set().union(*(seen.types or set() for _, seen in pairs)))), everywhere,
+            tuple(sorted(set().union(*(seen.types for _, seen in pairs)))), everywhere,
             any(status[key] in LOADED for key, _ in pairs)))
     return out
 
