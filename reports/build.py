@@ -23,8 +23,8 @@ from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.findings import Finding
 from nettsjekk.probes.results import ProbeResult
 
-from nettsjekk.checkpoints.blocked_hosts import HostFailure, HostNeeds, action_list, host_failures, host_reasons, \
-    left_out, needs_for
+from nettsjekk.checkpoints.blocked_hosts import HostFailure, HostNeeds, action_list, cause_of, host_failures, \
+    host_reasons, left_out, needs_for
 from nettsjekk.checkpoints.config import Config
 from nettsjekk.checkpoints.drift import ResourceDrift, compare_runs
 from nettsjekk.checkpoints.store import Store, StoredCell
@@ -84,6 +84,8 @@ class FailedHost:
     failure: str
     requests: int
     in_vendor_file: bool
+    cause: str | None = None
+    """Why they failed (``RequestRecord.cause``: ``blocked``, ``dns`` ...), shown in words beside the browser's code."""
 
 
 @dataclass(frozen=True)
@@ -497,11 +499,14 @@ def _findings(rid: str, cells: list[StoredCell], ctx: _Context) -> list[FindingV
 
 def _failed_hosts(cells: list[StoredCell], needs: HostNeeds) -> list[FailedHost]:
     failed: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    causes: dict[tuple[str, str, str, str], str | None] = {}
     for cell in cells:
         for request in cell.result.requests:
             if request.failure and request.host and not request.failure.startswith(IGNORED_FAILURES):
-                failed[(cell.key.location, cell.key.engine, request.host, request.failure)] += 1
-    return [FailedHost(loc, eng, host, failure, n, needs.declares(host))
+                key = (cell.key.location, cell.key.engine, request.host, request.failure)
+                failed[key] += 1
+                causes.setdefault(key, cause_of(request))
+    return [FailedHost(loc, eng, host, failure, n, needs.declares(host), causes[(loc, eng, host, failure)])
             for (loc, eng, host, failure), n in sorted(failed.items())]
 
 

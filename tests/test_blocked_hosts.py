@@ -122,6 +122,8 @@ def test_the_ict_report_tells_the_firewall_administrator_what_to_open_where(scho
     assert f"åpne ved skolen: {CDN}, trengs av Matteprøve, avvist av proxyen" in norwegian
     assert f"open at skolen: {CDN}, needed by Matteprøve, denied by the proxy" in english
     assert "kontoret" not in norwegian.split('id="actions"', 1)[1].split("</ul>", 1)[0]
+    failed_table = norwegian.split('class="failed-hosts"', 1)[1].split("</table>", 1)[0]
+    assert "sperret av stedets proxy [blocked]" in failed_table and "NS_ERROR_PROXY_FORBIDDEN" in failed_table
     assert f"trenger {CDN}, som feiler på stedet skolen: sperret av stedets proxy [blocked]" in template
     assert model.resource("matte").extra_hosts[0].host == CDN  # seen, not in the vendor file: to open
 
