@@ -182,8 +182,8 @@ def host_reasons(failures: Iterable[HostFailure]) -> list[Reason]:
         if not f.page_loaded:
             continue
         if f.for_firewall:
-            reasons.append(Reason("host_fails_at", {"host": f.host, "location": f.location,
-                                                    "engines": ", ".join(f.engines), "errors": f.cause}, codes=(f.cause,)))
+            params = {"host": f.host, "location": f.location, "engines": ", ".join(f.engines), "errors": f.cause}
+            reasons.append(Reason("host_fails_at", params, codes=(f.cause,)))
         else:
             everywhere.setdefault(f.host, Reason("host_fails_everywhere", {"host": f.host, "types": ", ".join(f.types),
                                                                            "errors": f.cause}, codes=(f.cause,)))
@@ -224,7 +224,8 @@ class BlockedHosts:
 
     @classmethod
     def of(cls, catalog: Catalog | None, cells_by_resource: dict[str, list[StoredCell]]) -> BlockedHosts:
-        return cls({rid: host_failures(rid, cells, needs_for(catalog, rid)) for rid, cells in cells_by_resource.items()})
+        return cls({rid: host_failures(rid, cells, needs_for(catalog, rid))
+                    for rid, cells in cells_by_resource.items()})
 
     def reasons(self, resource_id: str) -> list[Reason]:
         return host_reasons(self.failures.get(resource_id, []))

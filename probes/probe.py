@@ -392,7 +392,8 @@ class _ProbeRun:
         unclear = [r for r in self.result.requests if needs_proxy_answer(r.cause)] if proxy else []
         if not unclear:
             return
-        asks = {(urlsplit(r.url).scheme, urlsplit(r.url).netloc): r for r in unclear}
+        origin = lambda url: urlsplit(url)[:2]  # noqa: E731 - (scheme, host:port): one question per origin
+        asks = {origin(r.url): r for r in unclear}
         try:
             answers = await asyncio.wait_for(asyncio.gather(
                 *(cause_from_proxy(proxy, r.url, r.cause or "proxy", ASK_PROXY_S) for r in asks.values())),
@@ -401,7 +402,7 @@ class _ProbeRun:
             return
         causes = dict(zip(asks, answers))
         for request in unclear:
-            request.cause = causes[(urlsplit(request.url).scheme, urlsplit(request.url).netloc)]
+            request.cause = causes[origin(request.url)]
 
     def _fail(self, reason: str, detail: str, stage: str | None = None) -> None:
         if self.result.error is None:

@@ -429,7 +429,8 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: Host
         features={cat: _feature(resource, cat, findings, ctx.book, looked_at) for cat in FEATURES},
         forbidden_links=sum(f.matches for f in findings if _is_forbidden_link(f)),
         broken_links=None if links is None else sum(1 for link in links if link["status"] == "broken"),
-        extra_hosts=extra, left_out=left_out([stored], needs), screenshot=_image(result.screenshot, resource.id, ctx.run_dir),
+        extra_hosts=extra, left_out=left_out([stored], needs),
+        screenshot=_image(result.screenshot, resource.id, ctx.run_dir),
         finding_count=len(findings),
         blocking=sum(1 for f in findings if f.severity == "block"
                      and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"),

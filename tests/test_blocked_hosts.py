@@ -225,7 +225,8 @@ def test_a_script_host_that_fails_everywhere_is_a_condition_of_its_own_but_no_fi
     failures = host_failures("matte", cells, VENDOR)
     reasons = host_reasons(failures)
 
-    assert [str(r) for r in reasons] == ["gone.example-cdn.no fails everywhere: dns (requests of type script do not load)"]
+    assert [str(r) for r in reasons] == [
+        "gone.example-cdn.no fails everywhere: dns (requests of type script do not load)"]
     assert action_list(failures) == {}
     assert assess(cells, None, reasons).verdict == CONDITIONS
 
