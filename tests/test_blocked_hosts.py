@@ -54,7 +54,7 @@ def write_config(folder: Path, office: FakeInternet, squid: SquidProxy) -> Path:
         "lists": [str(DATA / "lists.yaml")], "vendor_dir": str(DATA / "vendors"), "browsers": ["chromium", "firefox"],
         "locations": [{"name": "kontoret", "kind": "proxy", "proxy": office.proxy_url, "trust_ca": [ca]},
                       {"name": "skolen", "kind": "proxy", "proxy": squid.url("skolen"), "trust_ca": [ca]}],
-        "settle_s": 1, "subpage_settle_s": 0.2, "max_subpages": 0, "concurrency": 4,
+        "settle_s": 1, "subpage_settle_s": 0.2, "max_subpages": 0, "concurrency": 2, "timeout_s": 60,
         "retries": {"attempts": 1, "backoff_s": [0.2]}, "database": "store.db", "output_dir": "runs",
         "tester": "Kari Nordmann",
     }
