@@ -29,6 +29,7 @@ VERDICTS = {
     "undeclared": "seen, not declared",
     "unseen": "declared, never seen",
     "blocked": "seen, but the vendor blocks it",
+    "denied": "seen, denied: left out, never to open",
 }
 
 
@@ -94,7 +95,8 @@ def _section(vendor: Vendor, resources: list[Resource], seen: dict[str, list[Sig
 
 def _rows(comparison: Comparison, deny: DenyCatalog, vendor_id: str) -> list[HostRow]:
     rows = [_seen_row(h, s, d, "declared", deny) for h, s, d in comparison.required_declared]
-    rows += [_seen_row(h, s, [], "undeclared", deny) for h, s in comparison.seen_undeclared]
+    rows += [_seen_row(h, s, [], "denied" if deny.match(h) else "undeclared", deny)
+             for h, s in comparison.seen_undeclared]
     rows += [_seen_row(h, s, d, "blocked", deny) for h, s, d in comparison.seen_blocked]
     rows += [_unseen_row(d, deny) for d in comparison.declared_unseen if d.vendor == vendor_id]
     return rows

@@ -17,6 +17,7 @@ from nettsjekk.probes.browsers import BrowserSettings
 from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.rulebook import LoadedRule, load_rules
 
+from nettsjekk.checkpoints.blocked_hosts import BlockedHosts
 from nettsjekk.checkpoints.config import CHECKPOINTS, Config, Location
 from nettsjekk.checkpoints.drift import compare_runs
 from nettsjekk.checkpoints.matrix import CellSpec, build_cells
@@ -61,13 +62,15 @@ class Summary:
     failures: list[dict] = field(default_factory=list)
     reports: dict[str, str] = field(default_factory=dict)
     logins: list[dict] = field(default_factory=list)
+    blocked_hosts: dict[str, list[dict]] = field(default_factory=dict)
+    """Per location, the hosts resources need that failed there (``checkpoints.blocked_hosts.action_list``)."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
                 "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
-                "logins": self.logins}
+                "logins": self.logins, "blocked_hosts": self.blocked_hosts}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -122,7 +125,8 @@ def finish_run(plan: Plan, store: Store) -> Summary:
     for cell in stored:
         by_resource.setdefault(cell.key.resource_id, []).append(cell)
     reviews = ReviewBook(plan.reviews, on=run_date(store, plan.run_id, plan.config))
-    verdicts = {rid: resource_verdict(cells, reviews) for rid, cells in by_resource.items()}
+    hosts = BlockedHosts.of(plan.catalog, by_resource)
+    verdicts = {rid: resource_verdict(cells, reviews, hosts.reasons(rid)) for rid, cells in by_resource.items()}
     store.save_verdicts(plan.run_id, verdicts)
     store.finish_run(plan.run_id)
     previous = compare_runs(store, plan.run_id, store.previous_run(plan.run_id), "previous")
@@ -136,7 +140,7 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                                                if f.severity != "info"}))}
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
-                      plan.run_dir, failures, logins=plan.logins)
+                      plan.run_dir, failures, logins=plan.logins, blocked_hosts=hosts.action_list())
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

@@ -4,7 +4,8 @@
   translation, communication, web search, AI) anywhere.
 * **OK with conditions**: it loads, but only at some locations (location-specific failure), in
   some browsers, or not in one browser at one location, or needed a retry (flaky), or has findings a person must review (a link to
-  YouTube, a share button), or has findings a person reviewed and accepted.
+  YouTube, a share button), or has findings a person reviewed and accepted, or a host it needs fails at a
+  location, or a host of its pages, scripts or style sheets fails everywhere (``checkpoints.blocked_hosts``).
 * **OK**: it loads everywhere it was tested and nothing was found.
 
 * **not tested**: nothing could be said about the resource: no location could be reached, or it met
@@ -63,6 +64,8 @@ REASONS = {
     "engine_fails": "does not load in {engine}",
     "cell_fails": "does not load in {engine} at {location} ({errors})",
     "flaky": "unstable: needed a retry ({cells})",
+    "host_fails_at": "needs {host}, which fails at location {location}: {errors} ({engines})",
+    "host_fails_everywhere": "{host} fails everywhere: {errors} (requests of type {types} do not load)",
 }
 """English text of every reason, by key (reports translate the keys; see reports/messages/)."""
 
@@ -93,14 +96,19 @@ class Assessment:
         return self.verdict, [str(r) for r in self.reasons]
 
 
-def resource_verdict(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> tuple[str, list[str]]:
+def resource_verdict(cells: Iterable[StoredCell], reviews: ReviewBook | None = None,
+                     host_conditions: Iterable[Reason] = ()) -> tuple[str, list[str]]:
     """(verdict, reasons) for one resource's cells, with ``reviews`` applied when given."""
-    return assess(cells, reviews).as_tuple()
+    return assess(cells, reviews, host_conditions).as_tuple()
 
 
-def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> Assessment:
-    """The verdict with structured reasons (see the module docstring for how reviews count)."""
+def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None,
+           host_conditions: Iterable[Reason] = ()) -> Assessment:
+    """The verdict with structured reasons (see the module docstring for how reviews count).
+    ``host_conditions`` are the conditions of hosts the resource needs that failed somewhere
+    (``checkpoints.blocked_hosts.host_reasons``); they count where the resource loads."""
     cells = [c for c in cells if c.status != "location_unreachable"]
+    host_conditions = list(host_conditions)
     if not cells:
         return Assessment(NOT_TESTED, [Reason("not_tested")])
     blocking, conditions = _finding_reasons(cells, reviews)
@@ -112,8 +120,9 @@ def assess(cells: Iterable[StoredCell], reviews: ReviewBook | None = None) -> As
     if not loading:
         return Assessment(NOT_OK, [_error_reason("loads_nowhere", tested), *blocking])
     if blocking:
-        return Assessment(NOT_OK, blocking + conditions)
-    conditions = _load_conditions(tested) + ([_login_reason("login_cells", walled)] if walled else []) + conditions
+        return Assessment(NOT_OK, blocking + host_conditions + conditions)
+    conditions = (_load_conditions(tested) + host_conditions
+                  + ([_login_reason("login_cells", walled)] if walled else []) + conditions)
     return Assessment(CONDITIONS, conditions) if conditions else Assessment(OK, [])
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nettsjekk.core.domains import registered_domain
+from nettsjekk.probes.classify import request_cause
 from nettsjekk.probes.redact import redact_url
 from nettsjekk.probes.results import RequestRecord
 
@@ -72,6 +73,7 @@ class NetworkRecorder:
         record = self._records.get(response.request)
         if record is not None:
             record["status"] = response.status
+            record["proxy_error"] = response.headers.get("x-squid-error")  # the proxy's own answer, not the site's
             if response.status == 101:  # Firefox reports a WebSocket handshake as a document request
                 record["type"] = "websocket"
             disposition = response.headers.get("content-disposition", "")
@@ -103,8 +105,9 @@ class NetworkRecorder:
         """Requests in start order, from position ``since`` on."""
         out = []
         for key in self._order[since:]:
-            raw = self._records[key]
+            raw = dict(self._records[key])
             host = (urlsplit(raw["url"]).hostname or "").lower()
+            cause = request_cause(raw["failure"], raw["status"], raw.pop("proxy_error", None))
             safe = {**raw, "url": redact_url(raw["url"]), "page": redact_url(raw["page"])}  # no login codes or tokens
-            out.append(RequestRecord(host=host, domain=registered_domain(host), **safe))
+            out.append(RequestRecord(host=host, domain=registered_domain(host), cause=cause, **safe))
         return out

@@ -26,7 +26,13 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from nettsjekk.probes.classify import diagnose_proxy, reason_for_any, reason_for_status
+from nettsjekk.probes.classify import (
+    cause_from_proxy,
+    diagnose_proxy,
+    needs_proxy_answer,
+    reason_for_any,
+    reason_for_status,
+)
 from nettsjekk.probes.detection import PageDetection, detect_page
 from nettsjekk.core.domains import registered_domain
 from nettsjekk.probes.hostile import PageGuard
@@ -54,6 +60,7 @@ SCREENSHOT_CAP_S = 10.0
 MAX_SELF_NAVIGATIONS = 8
 LOGIN_CHECK_S = 10.0
 LOGIN_CONFIRM_S = 1.0
+ASK_PROXY_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -378,6 +385,25 @@ class _ProbeRun:
                 reason = (diagnosis.reason, diagnosis.detail)
         return reason
 
+    async def _causes_from_proxy(self) -> None:
+        """Requests whose failure only the proxy can explain (a failed tunnel, a body Chromium refused) get
+        the proxy's answer as their cause, asked once per host (at least 1 s, even past the deadline)."""
+        proxy = self.options.proxy
+        unclear = [r for r in self.result.requests if needs_proxy_answer(r.cause)] if proxy else []
+        if not unclear:
+            return
+        origin = lambda url: urlsplit(url)[:2]  # noqa: E731 - (scheme, host:port): one question per origin
+        asks = {origin(r.url): r for r in unclear}
+        try:
+            answers = await asyncio.wait_for(asyncio.gather(
+                *(cause_from_proxy(proxy, r.url, r.cause or "proxy", ASK_PROXY_S) for r in asks.values())),
+                max(self.cap(ASK_PROXY_S), 1.0))
+        except asyncio.TimeoutError:
+            return
+        causes = dict(zip(asks, answers))
+        for request in unclear:
+            request.cause = causes[origin(request.url)]
+
     def _fail(self, reason: str, detail: str, stage: str | None = None) -> None:
         if self.result.error is None:
             self.result.error, self.result.error_detail = reason, detail
@@ -388,6 +414,7 @@ class _ProbeRun:
             self._fail("crash", "the page's renderer crashed")
         self.result.elapsed_ms = int((time.monotonic() - self.start) * 1000)
         self.result.requests = self.recorder.records()
+        await self._causes_from_proxy()
         self.result.hosts = sorted({r.host for r in self.result.requests if r.host})
         self.result.domains = sorted({r.domain for r in self.result.requests if r.domain})
         self.result.events = list(self.guard.events)

@@ -29,6 +29,10 @@ class RequestRecord(BaseModel):
     status: int | None = Field(default=None, description="HTTP status; None when no response arrived")
     failure: str | None = Field(default=None, description="the browser's failure text, e.g. net::ERR_ABORTED")
     page: str | None = Field(default=None, description="the page being visited when the request started")
+    cause: str | None = Field(default=None, description="why it failed: blocked (the location's proxy refused the "
+                                                        "host), dns, tls, timeout, connection, http_4xx, http_5xx, "
+                                                        "proxy, orb, unknown ...; None when it did not fail or was "
+                                                        "only cancelled (probes.classify.request_cause)")
 
 
 class PageVisit(BaseModel):

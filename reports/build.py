@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 from nettsjekk.lists.catalog import Catalog, load_catalog
 from nettsjekk.lists.models import Resource, Vendor
-from nettsjekk.core.hosts import covered_by
 from nettsjekk.core.errors import ConfigError
 from nettsjekk.probes.findings import Finding
 from nettsjekk.probes.results import ProbeResult
 
+from nettsjekk.checkpoints.blocked_hosts import HostFailure, HostNeeds, action_list, cause_of, host_failures, \
+    host_reasons, left_out, needs_for
 from nettsjekk.checkpoints.config import Config
 from nettsjekk.checkpoints.drift import ResourceDrift, compare_runs
 from nettsjekk.checkpoints.store import Store, StoredCell
@@ -38,8 +39,9 @@ FEATURES = ("translation", "communication", "search_engine", "ai")
 """The forbidden features with a column of their own in the test template."""
 LINK_CATEGORIES = ("video", "social", "search_engine")
 """Categories whose ``review`` findings of kind ``link`` are links that the exam network must block."""
-FEATURE_STATES = ("yes", "review", "reviewed", "no")
-"""Most serious first: a forbidden feature; something to review; reviewed and accepted; nothing."""
+FEATURE_STATES = ("yes", "review", "reviewed", "not_tested", "no")
+"""Most serious first: a forbidden feature; something to review; reviewed and accepted; not looked at (the
+cell did not load, or stopped at a login wall); nothing."""
 ICT_DIR = "ict"
 """The ICT report's folder inside the report folder; test-template links point into it."""
 IGNORED_FAILURES = ("net::ERR_ABORTED", "NS_BINDING_ABORTED", "NS_ERROR_ABORT")
@@ -82,6 +84,8 @@ class FailedHost:
     failure: str
     requests: int
     in_vendor_file: bool
+    cause: str | None = None
+    """Why they failed (``RequestRecord.cause``: ``blocked``, ``dns`` ...), shown in words beside the browser's code."""
 
 
 @dataclass(frozen=True)
@@ -122,10 +126,14 @@ class CellView:
     broken_links: int | None
     """None when the links were not checked at this location."""
     extra_hosts: list[HostNote]
+    left_out: dict[str, str]
+    """Hosts contacted that must stay closed (deny catalog, vendor's ``blocked_hosts``): host -> why."""
     screenshot: Image | None
     finding_count: int
     blocking: int
     """Open ``block`` findings (forbidden features not accepted by a review)."""
+    looked_at: bool = True
+    """The detectors read the page (False: it did not load, or stopped at a login wall)."""
 
     @property
     def anchor(self) -> str:
@@ -175,6 +183,10 @@ class ResourceView:
     findings: list[FindingView] = field(default_factory=list)
     extra_hosts: list[HostNote] = field(default_factory=list)
     failed_hosts: list[FailedHost] = field(default_factory=list)
+    host_failures: list[HostFailure] = field(default_factory=list)
+    """Hosts it needs that failed at a location (``checkpoints.blocked_hosts``)."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Hosts its pages contacted that must stay closed: host -> deny category or ``vendor_blocked``."""
     broken_links: list[LinkView] = field(default_factory=list)
     links_checked: bool = False
     drift_previous: ResourceDrift | None = None
@@ -243,6 +255,15 @@ class ReportModel:
     run_dir: Path
     notes: list[str] = field(default_factory=list)
     """Problems met while building the report (e.g. list files that no longer validate)."""
+
+    @property
+    def actions(self) -> dict[str, list[dict]]:
+        """The firewall action list: per location, each host resources need that failed there
+        (``summary.json``'s ``blocked_hosts``), hosts that fail everywhere for a reason no firewall fixes
+        left out."""
+        listed = action_list(f for r in self.resources for f in r.host_failures)
+        return {loc: listed[loc] for loc in [*self.locations, *sorted(set(listed) - set(self.locations))]
+                if loc in listed}
 
     @property
     def counts(self) -> dict[str, int]:
@@ -353,7 +374,9 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
               locations: list[str], engines: list[str]) -> ResourceView:
     entry = _catalog_entry(ctx.catalog, rid)
     vendor = _vendor(ctx.catalog, entry)
-    assessment = assess(cells, ctx.book)
+    needs = needs_for(ctx.catalog, rid)
+    failures = host_failures(rid, cells, needs)
+    assessment = assess(cells, ctx.book, host_reasons(failures))
     order = {pair: i for i, pair in enumerate((loc, eng) for loc in locations for eng in engines)}
     cells = sorted(cells, key=lambda c: (order.get((c.key.location, c.key.engine), len(order)), c.key.location,
                                          c.key.engine))
@@ -363,11 +386,11 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
         vendor=entry.vendor if entry else "", vendor_name=vendor.name if vendor else "",
         login=entry.login if entry else "none", known=entry is not None, verdict=assessment.verdict,
         reasons=assessment.reasons, stored_verdict=stored_verdict)
-    covered = _covered(ctx.catalog, vendor)
     view.findings = _findings(rid, cells, ctx)
-    view.cells = [_cell(view, c, ctx, covered) for c in cells]
+    view.cells = [_cell(view, c, ctx, needs) for c in cells]
     view.extra_hosts = sorted({h for c in view.cells for h in c.extra_hosts}, key=lambda h: h.host)
-    view.failed_hosts = _failed_hosts(cells, covered)
+    view.failed_hosts = _failed_hosts(cells, needs)
+    view.host_failures, view.left_out = failures, left_out(cells, needs)
     resource_links = [link for (r, _), rows in ctx.links.items() if r == rid for link in rows]
     view.links_checked = bool(resource_links)
     view.broken_links = [_link(link) for link in resource_links if link["status"] == "broken"]
@@ -389,35 +412,13 @@ def _vendor(catalog: Catalog | None, entry: Resource | None) -> Vendor | None:
     return catalog.vendors.get(entry.vendor)
 
 
-@dataclass(frozen=True)
-class _Covered:
-    """Host patterns of the resource's vendor file plus the exam platform's, and its blocked hosts."""
-
-    allowed: tuple[str, ...]
-    blocked: tuple[str, ...]
-    known: bool
-
-    def allows(self, host: str) -> bool:
-        return covered_by(host, self.allowed)
-
-    def blocks(self, host: str) -> bool:
-        return covered_by(host, self.blocked)
-
-
-def _covered(catalog: Catalog | None, vendor: Vendor | None) -> _Covered:
-    if vendor is None:
-        return _Covered((), (), False)
-    platform = catalog.platform if catalog else None
-    allowed = [d.host for d in vendor.domains] + ([d.host for d in platform.domains] if platform else [])
-    return _Covered(tuple(allowed), tuple(d.host for d in vendor.blocked_hosts), True)
-
-
-def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, covered: _Covered) -> CellView:
+def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: HostNeeds) -> CellView:
     result, key = stored.result, stored.key
     findings = [f for f in result.findings if f.severity in ("block", "review")]
     links = ctx.links.get((resource.id, key.location))
     extra = [HostNote(h, _review_status(ctx.book.host(resource.id, h)))
-             for h in result.hosts if covered.known and not covered.allows(h) and not covered.blocks(h)]
+             for h in result.hosts if needs.known and not needs.declares(h) and not needs.forbidden(h)]
+    looked_at = stored.status in ("ok", "flaky")
     return CellView(
         resource_id=resource.id, location=key.location, engine=key.engine, browser_version=result.browser_version,
         tested_at=_local(result.started_at, ctx.tz), status=stored.status, attempts=stored.attempts,
@@ -425,13 +426,15 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, covered: _C
         title=result.title or "", final_url=result.final_url or "",
         loads={"ok": "yes", "flaky": "yes", "location_unreachable": "unreachable"}.get(stored.status, "no"),
         login=_login(resource.login, result),
-        features={cat: _feature(resource, cat, findings, ctx.book) for cat in FEATURES},
+        features={cat: _feature(resource, cat, findings, ctx.book, looked_at) for cat in FEATURES},
         forbidden_links=sum(f.matches for f in findings if _is_forbidden_link(f)),
         broken_links=None if links is None else sum(1 for link in links if link["status"] == "broken"),
-        extra_hosts=extra, screenshot=_image(result.screenshot, resource.id, ctx.run_dir),
+        extra_hosts=extra, left_out=left_out([stored], needs),
+        screenshot=_image(result.screenshot, resource.id, ctx.run_dir),
         finding_count=len(findings),
         blocking=sum(1 for f in findings if f.severity == "block"
-                     and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"))
+                     and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"),
+        looked_at=looked_at)
 
 
 def _login(login: str, result: ProbeResult | None = None) -> str:
@@ -447,7 +450,10 @@ def _is_forbidden_link(finding: Finding) -> bool:
     return finding.category in LINK_CATEGORIES and finding.severity == "review" and finding.evidence.kind == "link"
 
 
-def _feature(resource: ResourceView, category: str, findings: list[Finding], book: ReviewBook) -> Feature:
+def _feature(resource: ResourceView, category: str, findings: list[Finding], book: ReviewBook,
+             looked_at: bool = True) -> Feature:
+    """The feature column: the most serious state of the cell's findings in ``category``; ``not_tested``
+    when there are none and the page was never looked at (it did not load, or stopped at a login wall)."""
     states = []
     for f in findings:
         if f.category != category or _is_forbidden_link(f):
@@ -455,7 +461,7 @@ def _feature(resource: ResourceView, category: str, findings: list[Finding], boo
         review = _review_status(book.finding(resource.id, f.rule))
         states.append("reviewed" if review == "accepted" else ("yes" if f.severity == "block" else "review"))
     if not states:
-        return Feature("no")
+        return Feature("no" if looked_at else "not_tested")
     return Feature(min(states, key=FEATURE_STATES.index), category_anchor(resource.id, category))
 
 
@@ -492,13 +498,16 @@ def _findings(rid: str, cells: list[StoredCell], ctx: _Context) -> list[FindingV
     return sorted(merged.values(), key=lambda v: (severity[v.severity], v.category, v.rule, v.page))
 
 
-def _failed_hosts(cells: list[StoredCell], covered: _Covered) -> list[FailedHost]:
+def _failed_hosts(cells: list[StoredCell], needs: HostNeeds) -> list[FailedHost]:
     failed: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    causes: dict[tuple[str, str, str, str], str | None] = {}
     for cell in cells:
         for request in cell.result.requests:
             if request.failure and request.host and not request.failure.startswith(IGNORED_FAILURES):
-                failed[(cell.key.location, cell.key.engine, request.host, request.failure)] += 1
-    return [FailedHost(loc, eng, host, failure, n, covered.allows(host))
+                key = (cell.key.location, cell.key.engine, request.host, request.failure)
+                failed[key] += 1
+                causes.setdefault(key, cause_of(request))
+    return [FailedHost(loc, eng, host, failure, n, needs.declares(host), causes[(loc, eng, host, failure)])
             for (loc, eng, host, failure), n in sorted(failed.items())]
 
 
@@ -581,7 +590,7 @@ def _to_report(resources: list[ResourceView], book: ReviewBook) -> list[ToReport
 
 
 def _cell_hosts(cell: CellView, resource: ResourceView) -> set[str]:
-    hosts = {h.host for h in cell.extra_hosts}
+    hosts = {h.host for h in cell.extra_hosts} | set(cell.left_out)
     return hosts | {f.host for f in resource.failed_hosts if (f.location, f.engine) == (cell.location, cell.engine)}
 
 

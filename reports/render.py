@@ -112,7 +112,8 @@ def context(model: ReportModel, t: Messages) -> dict:
     return {"model": model, "t": t, "OK": OK, "features": FEATURES, "symbols": SYMBOLS,
             "verdict_key": VERDICT_KEYS.__getitem__, "evidence_href": table.evidence_href,
             "fmt": {"forbidden_links": table.forbidden_links, "broken_links": table.broken_links,
-                    "extra_hosts": table.extra_hosts},
+                    "extra_hosts": table.extra_hosts, "action": lambda loc, item: table.action(model, loc, item, t),
+                    "left_out_why": table.left_out_why},
             "location_change": lambda text: location_change(text, t)}
 
 

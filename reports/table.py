@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nettsjekk.reports.messages import Messages
-from nettsjekk.reports.build import FEATURES, ICT_DIR, CellView, HostNote, ReportModel, ResourceView
+from nettsjekk.reports.build import FEATURES, ICT_DIR, CellView, ReportModel, ResourceView
 
 COLUMNS = ("resource", "url", "list", "vendor", "checkpoint", "tested_at", "location", "browser",
            "browser_version", "tester", "loads", "login", *FEATURES, "forbidden_links", "broken_links",
@@ -42,7 +42,7 @@ def row(model: ReportModel, resource: ResourceView, cell: CellView, t: Messages)
         "browser_version": Value(cell.browser_version), "tester": Value(model.tester),
         "loads": Value(t(f"value.{cell.loads}")), "login": Value(t(f"value.{cell.login}")),
         "forbidden_links": Value(forbidden_links(cell, t)), "broken_links": Value(broken_links(cell, t)),
-        "extra_hosts": Value(extra_hosts(cell.extra_hosts, t)), "verdict": Value(t.verdict(resource.verdict)),
+        "extra_hosts": Value(extra_hosts(cell, t)), "verdict": Value(t.verdict(resource.verdict)),
         "comments": Value("; ".join(t.reason(r) for r in resource.reasons)),
     }
     for category in FEATURES:
@@ -52,17 +52,41 @@ def row(model: ReportModel, resource: ResourceView, cell: CellView, t: Messages)
 
 
 def forbidden_links(cell: CellView, t: Messages) -> str:
-    return t("value.links_present", count=cell.forbidden_links) if cell.forbidden_links else t("value.none_found")
+    if cell.forbidden_links:
+        return t("value.links_present", count=cell.forbidden_links)
+    return t("value.none_found") if cell.looked_at else t("value.not_tested")
 
 
 def broken_links(cell: CellView, t: Messages) -> str:
     return t("value.not_checked") if cell.broken_links is None else str(cell.broken_links)
 
 
-def extra_hosts(hosts: list[HostNote], t: Messages) -> str:
-    if not hosts:
-        return t("value.none")
-    return ", ".join(h.host if h.review == "open" else f"{h.host} ({t(f'review.{h.review}')})" for h in hosts)
+def extra_hosts(cell: CellView, t: Messages) -> str:
+    """The hosts to open that the vendor file does not list; hosts that must stay closed are named as left out."""
+    needed = ", ".join(h.host if h.review == "open" else f"{h.host} ({t(f'review.{h.review}')})"
+                       for h in cell.extra_hosts) or t("value.none")
+    if not cell.left_out:
+        return needed
+    return f"{needed}; " + t("value.left_out", hosts=", ".join(f"{host} ({left_out_why(why, t)})"
+                                                             for host, why in cell.left_out.items()))
+
+
+def action(model: ReportModel, location: str, item: dict, t: Messages) -> str:
+    """One line of the firewall action list: "open at skolen: cdn.x.no, needed by Matte, denied by the proxy"."""
+    names = ", ".join(_resource_name(model, rid) for rid in item["needed_by"])
+    blocked = item["cause"] == "blocked"
+    text = t("ict.action_open" if blocked else "ict.action_check", location=location, host=item["host"],
+             resources=names, cause=t("ict.cause_blocked") if blocked else t.error(item["cause"]))
+    return f"{text} {t('ict.everywhere')}" if item["everywhere"] else text
+
+
+def _resource_name(model: ReportModel, resource_id: str) -> str:
+    return next((r.name for r in model.resources if r.id == resource_id), resource_id)
+
+
+def left_out_why(why: str, t: Messages) -> str:
+    """Why a host stays closed, in the report's language: a deny category, or the vendor's own block."""
+    return t(f"category.{why}") if t.has(f"category.{why}") else why
 
 
 def headers(t: Messages) -> list[str]:

@@ -112,6 +112,6 @@ def test_the_result_is_the_documented_json(browsers, internet):
 
     assert set(data) >= {"url", "final_url", "browser", "browser_version", "location", "status", "ok", "error",
                          "title", "elapsed_ms", "requests", "hosts", "domains", "findings", "screenshot"}
-    assert set(data["requests"][0]) == {"url", "host", "domain", "type", "status", "failure", "page"}
+    assert set(data["requests"][0]) == {"url", "host", "domain", "type", "status", "failure", "page", "cause"}
     assert data["requests"][0]["page"] == "https://www.example-ordbok.no/"
     assert data["started_at"].endswith("+00:00")

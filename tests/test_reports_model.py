@@ -20,7 +20,7 @@ from nettsjekk.cli.main import FriendlyGroup
 from nettsjekk.cli.report import register
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.reports.messages import Messages, catalogue
-from nettsjekk.reports.build import build_report
+from nettsjekk.reports.build import FEATURES, build_report
 from nettsjekk.reports.render import render_format
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
 from nettsjekk.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
@@ -147,7 +147,8 @@ def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testma
     assert cell.features["communication"].anchor == "c-demo-chatbot-communication"
     assert cell.features["translation"].state == "no" and cell.features["translation"].anchor is None
     assert cell.forbidden_links == 3
-    assert [h.host for h in cell.extra_hosts] == ["widget.intercom.io"]
+    assert cell.extra_hosts == [], "a denied host is never one to open"
+    assert cell.left_out == {"widget.intercom.io": "communication"}
     assert cell.login == "not_needed" and cell.loads == "yes"
     ordbok = model.resource("demo-ordbok")
     assert ordbok.cell("kontoret", "chromium").broken_links == 1
@@ -155,6 +156,8 @@ def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testma
     assert ordbok.extra_hosts == []
     assert (ordbok.verdict, [str(r) for r in ordbok.reasons]) == (CONDITIONS, ["does not load in firefox"])
     assert ordbok.cell("skolen", "firefox").loads == "no"
+    assert {ordbok.cell("skolen", "firefox").features[c].state for c in FEATURES} == {"not_tested"}
+    assert {c.features[f].state for c in model.resource("demo-broken").cells for f in FEATURES} == {"not_tested"}
     assert [t for t in [Messages("nb").reason(r) for r in ordbok.reasons]] == ["lastes ikke i firefox"]
 
 
@@ -342,7 +345,8 @@ def test_a_confirmed_finding_or_host_stays_failing_and_is_listed_to_report(run):
     assert model.resource("demo-chatbot").verdict == NOT_OK
     assert [(i.kind, i.subject, i.recipient) for i in model.to_report] == [
         ("rule", "Comm Intercom Messenger", "resource_group"), ("host", "widget.intercom.io", "resource_group")]
-    assert model.resource("demo-chatbot").extra_hosts[0].review == "confirmed"
+    assert model.resource("demo-chatbot").extra_hosts == []  # reported, but never named as a host to open
+    assert model.resource("demo-chatbot").left_out == {"widget.intercom.io": "communication"}
 
 
 def test_finish_run_applies_the_configured_reviews_to_the_stored_verdicts(tmp_path):
