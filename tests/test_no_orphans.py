@@ -92,7 +92,6 @@ def test_a_run_stopped_with_sigterm_closes_its_browsers_and_is_recorded_as_stopp
     assert [run["status"] for run in store.runs()] == ["stopped"]
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(600)  # the ephemeral server alone takes minutes to start on a busy machine
 def test_a_run_killed_with_sigkill_takes_its_ephemeral_prefect_server_along(demo_web, tmp_path):
     """Without a Prefect server configured, a run starts its own (uvicorn), which used to outlive a
