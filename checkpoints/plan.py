@@ -22,7 +22,8 @@ from nettsjekk.checkpoints.drift import compare_runs
 from nettsjekk.checkpoints.matrix import CellSpec, build_cells
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, load_reviews
 from nettsjekk.checkpoints.store import Store
-from nettsjekk.checkpoints.verdict import resource_verdict
+from nettsjekk.checkpoints.replay_phase import load_replays, replay_summary, with_replay
+from nettsjekk.checkpoints.verdict import assess
 
 
 @dataclass
@@ -61,13 +62,15 @@ class Summary:
     failures: list[dict] = field(default_factory=list)
     reports: dict[str, str] = field(default_factory=dict)
     logins: list[dict] = field(default_factory=list)
+    replay: dict[str, dict] = field(default_factory=dict)
+    """The exam-mode replay per resource and engine (``checkpoints.replay_phase.replay_summary``)."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
                 "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
-                "logins": self.logins}
+                "logins": self.logins, "replay": self.replay}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -122,7 +125,9 @@ def finish_run(plan: Plan, store: Store) -> Summary:
     for cell in stored:
         by_resource.setdefault(cell.key.resource_id, []).append(cell)
     reviews = ReviewBook(plan.reviews, on=run_date(store, plan.run_id, plan.config))
-    verdicts = {rid: resource_verdict(cells, reviews) for rid, cells in by_resource.items()}
+    replays = load_replays(store, plan.run_id)
+    verdicts = {rid: with_replay(assess(cells, reviews), replays.get(rid, [])).as_tuple()
+                for rid, cells in by_resource.items()}
     store.save_verdicts(plan.run_id, verdicts)
     store.finish_run(plan.run_id)
     previous = compare_runs(store, plan.run_id, store.previous_run(plan.run_id), "previous")
@@ -136,7 +141,8 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                                                if f.severity != "info"}))}
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
-                      plan.run_dir, failures, logins=plan.logins)
+                      plan.run_dir, failures, logins=plan.logins,
+                      replay={rid: replay_summary(records) for rid, records in replays.items()})
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

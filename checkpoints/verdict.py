@@ -63,6 +63,10 @@ REASONS = {
     "engine_fails": "does not load in {engine}",
     "cell_fails": "does not load in {engine} at {location} ({errors})",
     "flaky": "unstable: needed a retry ({cells})",
+    "replay_link_reachable": "forbidden link reachable with the allowlist in {engines}: {url} ({category})",
+    "replay_missing_hosts": "does not work with only its allowlist reachable in {engines}; missing: {hosts}",
+    "replay_fails": "does not work with only its allowlist reachable in {engines} ({errors})",
+    "replay_not_done": "not replayed in exam mode: {why}",
 }
 """English text of every reason, by key (reports translate the keys; see reports/messages/)."""
 

@@ -67,6 +67,8 @@ class ReplayOptions:
     link_timeout_s: float = 5.0
     storage_state: dict | None = field(default=None, repr=False)
     """A saved login session (``probes.sessions.Session.storage_state``): replay the logged-in resource."""
+    extra_links: tuple[str, ...] = ()
+    """Links found elsewhere (e.g. on the sub-pages a probe read), checked with the page's own links."""
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,12 @@ async def replay(browsers: Browsers, url: str, engine: str, allows: HostCheck,
     recorder = NetworkRecorder(context)
     recorder.current_page = url
     try:
-        page = await context.new_page()
+        page = await _new_page(context, engine)
         recorder.watch_page(page)
         await _load(page, url, result, gate, options)
         loaded_until = recorder.mark()
         if options.check_links and result.status is not None:
-            result.links = await _check_links(context, page, gate, category_of, options, recorder)
+            result.links = await _check_links(context, page, gate, category_of, options, recorder, engine)
         result.requests = recorder.records()[:loaded_until]
     except PlaywrightError as exc:
         result.error, result.error_detail = "crash", str(exc).splitlines()[0]
@@ -219,6 +221,17 @@ async def _load(page: Page, url: str, result: ReplayResult, gate: _Gate, options
     result.title = await _title(page)
 
 
+_PAGE_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+
+
+async def _new_page(context: BrowserContext, engine: str) -> Page:
+    """A new page, one at a time per engine: Firefox over WebDriver-BiDi answers ``browsingContext.create``
+    with "unknown error" when pages are opened in several intercepted contexts at once."""
+    key = (id(asyncio.get_running_loop()), engine)
+    async with _PAGE_LOCKS.setdefault(key, asyncio.Lock()):
+        return await context.new_page()
+
+
 async def _title(page: Page) -> str | None:
     try:
         return await asyncio.wait_for(page.title(), 5)
@@ -227,14 +240,14 @@ async def _title(page: Page) -> str | None:
 
 
 async def _check_links(context: BrowserContext, page: Page, gate: _Gate, category_of: CategoryOf,
-                       options: ReplayOptions, recorder: NetworkRecorder) -> list[LinkCheck]:
+                       options: ReplayOptions, recorder: NetworkRecorder, engine: str) -> list[LinkCheck]:
     """Open each forbidden destination the page links to (one URL per host) in a second page of
     the same context, one after another (Firefox over BiDi dislikes pages opened in parallel)."""
     recorder.current_page = "exam-mode link check"
-    targets = forbidden_links(await _links(page), category_of)[: options.max_link_hosts]
+    targets = forbidden_links([*await _links(page), *options.extra_links], category_of)[: options.max_link_hosts]
     if not targets:
         return []
-    tab = await context.new_page()  # closed with the context (closing it alone can hang after an abort)
+    tab = await _new_page(context, engine)  # closed with the context (closing it alone can hang after an abort)
     return [await _try_link(tab, url, host, category, gate, options) for url, host, category in targets]
 
 
