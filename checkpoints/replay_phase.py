@@ -149,7 +149,8 @@ def record_of(resource_id: str, result: ReplayResult) -> ReplayRecord:
         resource_id, result.engine, result.location, True, works=result.works, error=result.error,
         error_detail=result.error_detail,
         missing_hosts=sorted({b.host for b in result.breaking}), denied_hosts=sorted({b.host for b in result.denied}),
-        links_checked=result.status is not None, forbidden_links=[ForbiddenLink(c.url, c.host, c.category, not c.unreachable, c.detail) for c in result.links])
+        links_checked=result.status is not None and result.error != "crash",  # a crash cuts the link checks short
+        forbidden_links=[ForbiddenLink(c.url, c.host, c.category, not c.unreachable, c.detail) for c in result.links])
 
 
 def not_replayed(resources: Iterable[str], engines: list[str], why: str) -> list[ReplayRecord]:
@@ -192,7 +193,7 @@ def replay_reasons(records: list[ReplayRecord]) -> tuple[list[Reason], list[Reas
     """(reasons that make the resource not OK, conditions) from its replays."""
     blocking = [Reason("replay_link_reachable", {"url": link.url, "category": link.category,
                                                  "engines": _engines(records, link.url)})
-                for link in _unique(l for r in records for l in r.reachable_links)]
+                for link in _unique(link for r in records for link in r.reachable_links)]
     conditions = []
     missing = sorted({h for r in records for h in r.missing_hosts})
     if missing:
@@ -213,7 +214,7 @@ def _unique(links: Iterable[ForbiddenLink]) -> list[ForbiddenLink]:
 
 
 def _engines(records: list[ReplayRecord], url: str) -> str:
-    return ", ".join(sorted({r.engine for r in records for l in r.reachable_links if l.url == url}))
+    return ", ".join(sorted({r.engine for r in records if any(link.url == url for link in r.reachable_links)}))
 
 
 def with_replay(assessment: Assessment, records: list[ReplayRecord]) -> Assessment:
