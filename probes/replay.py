@@ -56,7 +56,7 @@ CategoryOf = Callable[[str], "str | None"]
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    """``timeout_s`` bounds the main page and ``link_timeout_s`` each forbidden-link attempt."""
+    """``timeout_s`` bounds the main document and ``link_timeout_s`` each forbidden-link attempt."""
 
     timeout_s: float = 20.0
     proxy: str | None = None
@@ -65,6 +65,8 @@ class ReplayOptions:
     check_links: bool = True
     max_link_hosts: int = 20
     link_timeout_s: float = 5.0
+    load_wait_s: float = 10.0
+    """After the document arrived, how long to wait for the load event (best effort, then settling)."""
     storage_state: dict | None = field(default=None, repr=False)
     """A saved login session (``probes.sessions.Session.storage_state``): replay the logged-in resource."""
     extra_links: tuple[str, ...] = ()
@@ -206,7 +208,7 @@ def _add_sockets(result: ReplayResult, gate: _Gate, category_of: CategoryOf) -> 
 
 async def _load(page: Page, url: str, result: ReplayResult, gate: _Gate, options: ReplayOptions) -> None:
     try:
-        response = await page.goto(url, wait_until="load", timeout=int(options.timeout_s * 1000))
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=int(options.timeout_s * 1000))
     except PlaywrightError as exc:
         blocked = not gate.permits(url)
         text = str(exc).splitlines()[0]
@@ -217,6 +219,10 @@ async def _load(page: Page, url: str, result: ReplayResult, gate: _Gate, options
         diagnosis = reason_for_status(response.status, response.headers)
         if diagnosis:
             result.error, result.error_detail = diagnosis.reason, diagnosis.detail
+    try:
+        await page.wait_for_load_state("load", timeout=int(options.load_wait_s * 1000))
+    except PlaywrightError as exc:  # a load event that never comes: the requests made so far still tell
+        log.debug("%s: no load event within %s s (%s)", url, options.load_wait_s, str(exc).splitlines()[0])
     await settle(page, options.settle_s)
     result.title = await _title(page)
 
