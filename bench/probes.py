@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,7 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from farm import Farm, generate_farm  # noqa: E402
 from procstat import cpu_seconds, process_tree, pss_bytes, rss_bytes  # noqa: E402
 
+import yaml  # noqa: E402
+from nettsjekk.allowlists.selection import compile_selection, run_results, select  # noqa: E402
 from nettsjekk.checkpoints.config import Config, Location, Settings  # noqa: E402
+from nettsjekk.checkpoints.replay_phase import replay_targets, run_replays  # noqa: E402
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell, subpage_share  # noqa: E402
 from nettsjekk.checkpoints.store import Store  # noqa: E402
 from nettsjekk.probes import browsers as browsers_module  # noqa: E402
@@ -213,23 +217,45 @@ class Phase:
 
 def run_phase(mode: str, cells: list[CellSpec], config: Config, settings: BrowserSettings, server: FarmServer,
               workdir: Path) -> Phase:
-    """Probe ``cells`` the way the checkpoint flow does and measure it."""
+    """Probe ``cells`` the way the checkpoint flow does and measure it; the store is kept in ``workdir``."""
     phase = Phase(mode, config.settings.concurrency, config.settings.max_subpages, len(cells))
-    exclude = {server.proc.pid}
-    store = Store(workdir / f"{mode}-{phase.concurrency}-{phase.max_subpages}.db")
+    store = Store(phase_store(workdir, phase))
     run_id = store.start_run("test-exam", {"bench": mode})
     rules = tuple(load_rules(config.settings.rules))
     evidence = workdir / f"evidence-{mode}-{phase.concurrency}-{phase.max_subpages}"
+    service_class = FreshBrowserService if mode == "baseline" else ProbeService
+
+    def work(service: ProbeService) -> list:
+        with ThreadPoolExecutor(max_workers=phase.concurrency, thread_name_prefix=f"bench-{mode}") as pool:
+            return list(pool.map(lambda spec: run_cell(service, store, run_id, spec, config, rules, evidence), cells))
+
+    outcomes = measured(phase, server, lambda: service_class(settings), work)
+    phase.ok = sum(o.result.ok for o in outcomes)
+    phase.attempts = sum(o.attempts for o in outcomes)
+    phase.statuses = dict(Counter(o.status for o in outcomes))
+    phase.errors = dict(Counter(f"{o.result.error}/{o.result.stage}" for o in outcomes if o.result.error))
+    phase.probe_elapsed_s_mean = sum(o.result.elapsed_ms for o in outcomes) / len(outcomes) / 1000
+    phase.stored = store.cell_count(run_id)
+    store.close()
+    return phase
+
+
+def phase_store(workdir: Path, phase: Phase) -> Path:
+    return workdir / f"{phase.mode}-{phase.concurrency}-{phase.max_subpages}.db"
+
+
+def measured(phase: Phase, server: FarmServer, make_service: Callable[[], ProbeService],
+             work: Callable[[ProbeService], list]) -> list:
+    """Run ``work`` with a fresh service and record wall time, CPU and memory in ``phase``."""
+    exclude = {server.proc.pid}
     load_before = os.getloadavg()[0]
     sampler = MemorySampler(exclude)
     own_before, children_before, fakenet_before = own_cpu(), children_cpu(exclude), server.cpu_s
     sampler.start()
     started = time.monotonic()
-    service = (FreshBrowserService if mode == "baseline" else ProbeService)(settings)
+    service = make_service()
     try:
-        with ThreadPoolExecutor(max_workers=phase.concurrency, thread_name_prefix=f"bench-{mode}") as pool:
-            outcomes = list(pool.map(lambda spec: run_cell(service, store, run_id, spec, config, rules, evidence),
-                                     cells))
+        out = work(service)
     finally:
         children_live = children_cpu(exclude)
         service.close()
@@ -245,14 +271,48 @@ def run_phase(mode: str, cells: list[CellSpec], config: Config, settings: Browse
     phase.load_avg_1m = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     phase.peak_rss_mib, phase.peak_pss_mib = sampler.peak_rss / 2**20, sampler.peak_pss / 2**20
     phase.peak_processes = sampler.peak_processes
-    phase.ok = sum(o.result.ok for o in outcomes)
-    phase.attempts = sum(o.attempts for o in outcomes)
-    phase.statuses = dict(Counter(o.status for o in outcomes))
-    phase.errors = dict(Counter(f"{o.result.error}/{o.result.stage}" for o in outcomes if o.result.error))
-    phase.probe_elapsed_s_mean = sum(o.result.elapsed_ms for o in outcomes) / len(outcomes) / 1000
-    phase.stored = store.cell_count(run_id)
+    return out
+
+
+def run_replay_phase(matrix: Phase, config: Config, settings: BrowserSettings, server: FarmServer,
+                     workdir: Path, list_path: Path, vendor_dir: Path) -> Phase:
+    """The checkpoint's exam-mode replay after ``matrix``: the allowlist compiled from the matrix's cells
+    as ``nettsjekk export --run`` compiles it, then every resource in every engine at the first location
+    that reached it (``checkpoints.replay_phase``), measured like a phase; ``probes`` counts replays."""
+    store = Store(phase_store(workdir, matrix))
+    run_id = store.runs()[-1]["id"]
+    cells = store.cells(run_id)
+    targets, _skipped = replay_targets(cells, list(config.settings.locations), list(config.settings.browsers))
+    phase = Phase("replay", matrix.concurrency, matrix.max_subpages, len(targets))
+
+    def work(service: ProbeService) -> list:
+        selection = select([list_path], vendor_dir, extra_results=run_results(store, run_id))
+        allowlist, _exceptions = compile_selection(selection)
+        return run_replays(service, config, targets, allowlist.allows)
+
+    records = measured(phase, server, lambda: ProbeService(settings), work)
+    phase.ok = phase.stored = sum(bool(r.works) for r in records)
+    phase.statuses = dict(Counter("works" if r.works else f"fails: {r.error or ', '.join(r.missing_hosts)}"
+                                  for r in records))
+    phase.errors = dict(Counter(r.error for r in records if r.error))
+    phase.attempts = len(records)
     store.close()
     return phase
+
+
+def write_farm_list(farm: Farm, folder: Path) -> tuple[Path, Path]:
+    """A list of the farm's resources and one vendor file naming their own hosts (what the replay compiles from)."""
+    vendors = folder / "vendors"
+    vendors.mkdir(parents=True, exist_ok=True)
+    resources = [{"id": site.resource_id, "name": site.resource_id, "url": site.url, "vendor": "bench-farm",
+                  "source": "bench farm"} for site in farm.sites]
+    list_path = folder / "bench-farm.yaml"
+    list_path.write_text(yaml.safe_dump({"list": "national", "version": "bench", "resources": resources}),
+                         encoding="utf-8")
+    hosts = sorted({host for site in farm.sites for host in site.hosts})
+    (vendors / "bench-farm.yaml").write_text(yaml.safe_dump(
+        {"id": "bench-farm", "name": "Bench farm", "sources": ["bench farm"], "domains": hosts}), encoding="utf-8")
+    return list_path, vendors
 
 
 def extrapolate(sample: Phase, total: int) -> Phase:
@@ -269,7 +329,7 @@ def extrapolate(sample: Phase, total: int) -> Phase:
 
 def build_config(args: argparse.Namespace, locations: list[Location], concurrency: int, subpages: int,
                  workdir: Path) -> Config:
-    settings = Settings(lists=["bench-farm.yaml"], browsers=args.engines, locations=locations,
+    settings = Settings(lists=["bench-farm.yaml"], vendor_dir="vendors", browsers=args.engines, locations=locations,
                         concurrency=concurrency, settle_s=args.settle_s, max_subpages=subpages,
                         database=str(workdir / "unused.db"), output_dir=str(workdir))
     return Config(settings, workdir, "bench")
@@ -310,11 +370,13 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                     "resources": args.resources, "engines": args.engines, "locations": args.locations,
                     "latency_ms": args.latency_ms, "settle_s": args.settle_s,
                     "subpages_per_location": args.subpages_per_location, "baseline_sample": args.baseline_sample,
+                    "replay": args.replay,
                     "load_avg_start": [round(x, 2) for x in os.getloadavg()], "phases": []}
     with tempfile.TemporaryDirectory(prefix="nettsjekk-probebench-") as folder:
         workdir = Path(folder)
         farm = generate_farm(workdir / "farm", args.resources, args.seed)
         record["farm"] = farm.describe()
+        list_path, vendor_dir = write_farm_list(farm, workdir)
         names = list(LOCATION_NAMES[: args.locations])
         server = FarmServer(farm.root, names, args.latency_ms)
         try:
@@ -329,6 +391,11 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                     matrix = run_phase("matrix", cells, config, settings, server, workdir)
                     record["phases"].append(matrix.to_dict())
                     _say(format_table([matrix]))
+                    if args.replay:
+                        _say(f"replay: every resource x engine under the compiled allowlist, concurrency {concurrency} ...")
+                        replayed = run_replay_phase(matrix, config, settings, server, workdir, list_path, vendor_dir)
+                        record["phases"].append(replayed.to_dict())
+                        _say(format_table([replayed]))
                     size = 6 * concurrency if args.baseline_sample is None else args.baseline_sample
                     if size <= 0:
                         continue
@@ -342,6 +409,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             server.close()
     record["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     record["speedup"] = speedups(record["phases"])
+    record["replay_cost"] = replay_costs(record["phases"])
     return record
 
 
@@ -356,6 +424,20 @@ def speedups(phases: list[dict]) -> list[dict]:
                     "cpu_ratio": round(base["cpu_s"] / matrix["cpu_s"], 2) if matrix["cpu_s"] else None,
                     "rss_ratio": round(base["peak_rss_mib"] / matrix["peak_rss_mib"], 2),
                     "baseline_extrapolated_from": base["extrapolated_from"]})
+    return out
+
+
+def replay_costs(phases: list[dict]) -> list[dict]:
+    """The replay phase's wall time and CPU as a share of the probe matrix it followed."""
+    out = []
+    for index, replayed in enumerate(phases):
+        if replayed["mode"] != "replay":
+            continue
+        matrix = next(p for p in reversed(phases[:index]) if p["mode"] == "matrix")
+        out.append({"concurrency": replayed["concurrency"], "max_subpages": replayed["max_subpages"],
+                    "replays": replayed["probes"], "probes": matrix["probes"],
+                    "wall_share": round(replayed["wall_s"] / matrix["wall_s"], 3),
+                    "cpu_share": round(replayed["cpu_s"] / matrix["cpu_s"], 3) if matrix["cpu_s"] else None})
     return out
 
 
@@ -383,6 +465,10 @@ def format_record(record: dict) -> str:
         lines.append(f"\nconcurrency {s['concurrency']}, sub-pages {s['max_subpages']}: the shared browsers are "
                      f"{s['wall_ratio']}x faster than a fresh browser per check (CPU {s['cpu_ratio']}x, peak RSS "
                      f"{s['rss_ratio']}x){' (baseline extrapolated)' if s['baseline_extrapolated_from'] else ''}")
+    for c in record.get("replay_cost", []):
+        lines.append(f"\nconcurrency {c['concurrency']}, sub-pages {c['max_subpages']}: the replay phase ({c['replays']} "
+                     f"replays) took {c['wall_share']:.0%} of the probe matrix's wall time ({c['probes']} probes) "
+                     f"and {c['cpu_share']:.0%} of its CPU")
     return "\n".join(lines)
 
 
@@ -422,6 +508,8 @@ def parser() -> argparse.ArgumentParser:
                    help="cells the fresh-browser baseline probes (default: 6 x concurrency, so that its tail is "
                         "short; 0: no baseline; >= all: the whole matrix)")
     p.add_argument("--seed", type=int, default=7, help="the farm's seed")
+    p.add_argument("--replay", action="store_true",
+                   help="after each matrix, measure the checkpoint's exam-mode replay phase on its results")
     p.add_argument("--smoke", action="store_true",
                    help="tiny: 3 resources x 1 engine x 1 location, baseline 1, 20 ms latency, settle 0.5 s, no sub-pages")
     p.add_argument("--results", type=Path, default=RESULTS, help="JSON lines file to append to")

@@ -14,6 +14,7 @@ Relative paths are relative to the configuration file's folder.
       test-exam:   {date: 2027-03-02, time: "07:30"}
       pre-exam:    {date: 2027-05-18, time: "06:00"}
     concurrency: 4
+    replay: on                 # exam-mode replay of every resource under the run's allowlist
     retries: {attempts: 3, backoff_s: [2, 8]}
     output_dir: results
     database: results/nettsjekk.db
@@ -124,6 +125,13 @@ class Settings(Strict):
     """``split``: the sub-pages of a resource are shared out between the run's locations (each is
     visited in every browser, at one location; the home page and extra_urls everywhere); ``all``:
     every cell visits every sub-page."""
+    replay: bool = True
+    """``on`` (the default): after the probes, each resource is loaded in each engine with only the
+    run's compiled allowlist reachable, and its links to forbidden destinations are opened
+    (``checkpoints.replay_phase``); ``off`` leaves the replay out (the Testmal then says "ikke testet")."""
+    exceptions: str | None = None
+    """The deny-guard exceptions file the exports are made with (``nettsjekk export --exceptions``):
+    the run's exam-mode replay compiles its allowlist with it, as it will be deployed."""
     rules: list[str] = Field(default_factory=list)
     output_dir: str = "results"
     database: str = "results/nettsjekk.db"

@@ -23,7 +23,8 @@ from nettsjekk.checkpoints.drift import compare_runs
 from nettsjekk.checkpoints.matrix import CellSpec, build_cells
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, load_reviews
 from nettsjekk.checkpoints.store import Store
-from nettsjekk.checkpoints.verdict import resource_verdict
+from nettsjekk.checkpoints.replay_phase import load_replays, replay_summary, with_replay
+from nettsjekk.checkpoints.verdict import assess
 
 
 @dataclass
@@ -64,13 +65,15 @@ class Summary:
     logins: list[dict] = field(default_factory=list)
     blocked_hosts: dict[str, list[dict]] = field(default_factory=dict)
     """Per location, the hosts resources need that failed there (``checkpoints.blocked_hosts.action_list``)."""
+    replay: dict[str, dict] = field(default_factory=dict)
+    """The exam-mode replay per resource and engine (``checkpoints.replay_phase.replay_summary``)."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
                 "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
-                "logins": self.logins, "blocked_hosts": self.blocked_hosts}
+                "logins": self.logins, "blocked_hosts": self.blocked_hosts, "replay": self.replay}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -126,7 +129,9 @@ def finish_run(plan: Plan, store: Store) -> Summary:
         by_resource.setdefault(cell.key.resource_id, []).append(cell)
     reviews = ReviewBook(plan.reviews, on=run_date(store, plan.run_id, plan.config))
     hosts = BlockedHosts.of(plan.catalog, by_resource)
-    verdicts = {rid: resource_verdict(cells, reviews, hosts.reasons(rid)) for rid, cells in by_resource.items()}
+    replays = load_replays(store, plan.run_id)
+    verdicts = {rid: with_replay(assess(cells, reviews, hosts.reasons(rid)), replays.get(rid, [])).as_tuple()
+                for rid, cells in by_resource.items()}
     store.save_verdicts(plan.run_id, verdicts)
     store.finish_run(plan.run_id)
     previous = compare_runs(store, plan.run_id, store.previous_run(plan.run_id), "previous")
@@ -140,7 +145,8 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                                                if f.severity != "info"}))}
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
-                      plan.run_dir, failures, logins=plan.logins, blocked_hosts=hosts.action_list())
+                      plan.run_dir, failures, logins=plan.logins, blocked_hosts=hosts.action_list(),
+                      replay={rid: replay_summary(records) for rid, records in replays.items()})
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

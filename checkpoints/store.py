@@ -63,6 +63,13 @@ MIGRATIONS = (
     CREATE INDEX hosts_run ON hosts(run_id, resource_id);
     CREATE INDEX links_run ON links(run_id, resource_id);
     """,
+    """
+    CREATE TABLE replays (
+        run_id TEXT NOT NULL REFERENCES runs(id), resource_id TEXT NOT NULL, engine TEXT NOT NULL,
+        location TEXT, checked INTEGER NOT NULL, works INTEGER, result TEXT NOT NULL, finished_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id, engine)
+    );
+    """,
 )
 
 
@@ -221,6 +228,21 @@ class Store:
 
     def cell_count(self, run_id: str) -> int:
         return self._db.execute("SELECT COUNT(*) FROM cells WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+    # -- exam-mode replays ---------------------------------------------------------------------
+    def save_replays(self, run_id: str, replays: list[dict]) -> None:
+        """Replace the run's exam-mode replays (``checkpoints.replay_phase.ReplayRecord.to_dict``)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM replays WHERE run_id = ?", (run_id,))
+            db.executemany("INSERT INTO replays VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(run_id, r["resource"], r["engine"], r["location"], int(r["checked"]),
+                             None if r["works"] is None else int(r["works"]), json.dumps(r, ensure_ascii=False),
+                             now()) for r in replays])
+
+    def replays(self, run_id: str) -> list[dict]:
+        """The run's exam-mode replays, by resource and engine (empty when none ran)."""
+        rows = self._db.execute("SELECT result FROM replays WHERE run_id = ? ORDER BY resource_id, engine", (run_id,))
+        return [json.loads(row[0]) for row in rows]
 
     # -- verdicts and baselines ----------------------------------------------------------------
     def save_verdicts(self, run_id: str, verdicts: dict[str, tuple[str, list[str]]]) -> None:

@@ -66,6 +66,10 @@ REASONS = {
     "flaky": "unstable: needed a retry ({cells})",
     "host_fails_at": "needs {host}, which fails at location {location}: {errors} ({engines})",
     "host_fails_everywhere": "{host} fails everywhere: {errors} (requests of type {types} do not load)",
+    "replay_link_reachable": "forbidden link reachable with the allowlist in {engines}: {url} ({category})",
+    "replay_missing_hosts": "does not work with only its allowlist reachable in {engines}; missing: {hosts}",
+    "replay_fails": "does not work with only its allowlist reachable in {engines} ({errors})",
+    "replay_not_done": "not replayed in exam mode: {why}",
 }
 """English text of every reason, by key (reports translate the keys; see reports/messages/)."""
 

@@ -1,39 +1,29 @@
-"""Helpers more than one command needs: choosing resources, compiling their allowlist, the saved
-login session of a resource."""
+"""Helpers more than one command needs: choosing resources, the saved login session of a resource."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from nettsjekk.allowlists.compiler import CompileOptions
     from nettsjekk.allowlists.selection import Selection
 
 
 def select_resources(list_paths: tuple[str, ...], vendor_dir: str | None, results: tuple[str, ...], list_name: str,
             vendor: str | None, run_id: str | None = None, config_path: str = "nettsjekk.yaml") -> Selection:
-    from nettsjekk.allowlists.selection import select
+    """The selection of ``export``, ``replay`` and ``whitelist-doc``: with ``--run``, the run's cells too."""
+    from nettsjekk.allowlists.selection import select, select_run
 
-    extra: list = []
     if run_id:
-        from nettsjekk.allowlists.probe_results import from_pairs
         from nettsjekk.checkpoints.config import load_config
-        from nettsjekk.checkpoints.store import Store
 
-        config = load_config(Path(config_path))
-        store = Store(config.database, create=False)
-        cells = store.cells(store.run(run_id)["id"])
-        extra = from_pairs([(c.key.resource_id, c.result) for c in cells], f"run {run_id}")
-        list_paths = list_paths or tuple(str(p) for p in config.list_paths)
-        if vendor_dir is None and config.settings.vendor_dir:
-            vendor_dir = str(config.path(config.settings.vendor_dir))
-    return select(list_paths or None, vendor_dir, results, list_name, vendor, extra_results=extra)
+        return select_run(load_config(Path(config_path)), run_id, list_name, vendor, list_paths, vendor_dir,
+                          results)
+    return select(list_paths or None, vendor_dir, results, list_name, vendor)
 
 
 @contextmanager
@@ -51,17 +41,6 @@ def write_file(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` (UTF-8); the folder must exist."""
     with writing_to(path):
         Path(path).write_text(text, encoding="utf-8")
-
-
-def compile_selection(selection: Selection, options: CompileOptions, exceptions_file: str | None):
-    """The compiled allowlist of ``selection`` and the exceptions in force (``export`` and ``replay``)."""
-    from nettsjekk.allowlists.compiler import compile_allowlist
-    from nettsjekk.allowlists.exemptions import load_exceptions
-
-    exceptions = load_exceptions(exceptions_file, date.today())
-    allowlist = compile_allowlist(selection.catalog, selection.resources, selection.inventory, options,
-                                  exceptions=exceptions)
-    return allowlist, exceptions
 
 
 def saved_session_state(resource_id: str, engine: str, state_dir: str | Path | None,

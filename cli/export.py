@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nettsjekk.cli.common import compile_selection, select_resources, write_file
+from nettsjekk.allowlists.selection import compile_selection
+from nettsjekk.cli.common import select_resources, write_file
 from nettsjekk.cli.options import compile_options, selection_options, stack
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nettsjekk.cli.common import compile_selection, saved_session_state, select_resources
+from nettsjekk.allowlists.selection import compile_selection
+from nettsjekk.cli.common import saved_session_state, select_resources
 from nettsjekk.cli.options import Seconds, compile_options, engines_option, proxy_option, selection_options, session_options, trust_ca_option
 from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK, ConfigError
 

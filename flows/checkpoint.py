@@ -20,12 +20,14 @@ from prefect.futures import wait
 from nettsjekk.core.errors import RunStopped
 from nettsjekk.probes.service import ProbeService
 
+from nettsjekk.allowlists.selection import run_allowlist
 from nettsjekk.flows.artifacts import publish_artifacts
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.checkpoints.retries import CellOutcome
 from nettsjekk.flows.location import dispatch_pool_location
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell
-from nettsjekk.checkpoints.plan import Plan, finish_run, prepare_run
+from nettsjekk.checkpoints.plan import Plan, finish_run, prepare_run, select_locations
+from nettsjekk.checkpoints.replay_phase import replay_phase
 from nettsjekk.checkpoints.store import Store
 
 ProgressListener = Callable[[CellSpec, CellOutcome], None]
@@ -81,6 +83,15 @@ def _pool_cells(plan: Plan) -> dict:
     return grouped
 
 
+@task(name="exam-mode-replay", cache_policy=NONE)
+def replay_resources(plan: Plan, store: Store, service: ProbeService) -> int:
+    """Each resource in each engine with only the run's allowlist reachable (``replay: off`` skips it)."""
+    scope = store.run(plan.run_id)["scope"]
+    records = replay_phase(service, store, plan.run_id, plan.config, select_locations(plan.config, scope["locations"]),
+                           scope["browsers"], lambda: run_allowlist(plan.config, store, plan.run_id, scope["list"]).allows)
+    return sum(r.checked for r in records)
+
+
 @task(name="render-reports", cache_policy=NONE)
 def render_reports(plan: Plan, store: Store, service: ProbeService) -> dict[str, str]:
     """The test template (HTML, PDF, CSV, XLSX, Markdown) and the ICT report of the run."""
@@ -130,6 +141,7 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         wait(futures)
         for future in futures:
             future.result()
+        replay_resources(plan, store, service)
         summary = finish_run(plan, store)
         summary.reports = render_reports(plan, store, service)
     except (TerminationSignal, RunStopped, KeyboardInterrupt):

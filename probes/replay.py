@@ -56,7 +56,7 @@ CategoryOf = Callable[[str], "str | None"]
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    """``timeout_s`` bounds the main page and ``link_timeout_s`` each forbidden-link attempt."""
+    """``timeout_s`` bounds the main document and ``link_timeout_s`` each forbidden-link attempt."""
 
     timeout_s: float = 20.0
     proxy: str | None = None
@@ -65,8 +65,12 @@ class ReplayOptions:
     check_links: bool = True
     max_link_hosts: int = 20
     link_timeout_s: float = 5.0
+    load_wait_s: float = 10.0
+    """After the document arrived, how long to wait for the load event (best effort, then settling)."""
     storage_state: dict | None = field(default=None, repr=False)
     """A saved login session (``probes.sessions.Session.storage_state``): replay the logged-in resource."""
+    extra_links: tuple[str, ...] = ()
+    """Links found elsewhere (e.g. on the sub-pages a probe read), checked with the page's own links."""
 
 
 @dataclass(frozen=True)
@@ -177,12 +181,12 @@ async def replay(browsers: Browsers, url: str, engine: str, allows: HostCheck,
     recorder = NetworkRecorder(context)
     recorder.current_page = url
     try:
-        page = await context.new_page()
+        page = await _new_page(context, engine)
         recorder.watch_page(page)
         await _load(page, url, result, gate, options)
         loaded_until = recorder.mark()
         if options.check_links and result.status is not None:
-            result.links = await _check_links(context, page, gate, category_of, options, recorder)
+            result.links = await _check_links(context, page, gate, category_of, options, recorder, engine)
         result.requests = recorder.records()[:loaded_until]
     except PlaywrightError as exc:
         result.error, result.error_detail = "crash", str(exc).splitlines()[0]
@@ -204,7 +208,7 @@ def _add_sockets(result: ReplayResult, gate: _Gate, category_of: CategoryOf) -> 
 
 async def _load(page: Page, url: str, result: ReplayResult, gate: _Gate, options: ReplayOptions) -> None:
     try:
-        response = await page.goto(url, wait_until="load", timeout=int(options.timeout_s * 1000))
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=int(options.timeout_s * 1000))
     except PlaywrightError as exc:
         blocked = not gate.permits(url)
         text = str(exc).splitlines()[0]
@@ -215,8 +219,23 @@ async def _load(page: Page, url: str, result: ReplayResult, gate: _Gate, options
         diagnosis = reason_for_status(response.status, response.headers)
         if diagnosis:
             result.error, result.error_detail = diagnosis.reason, diagnosis.detail
+    try:
+        await page.wait_for_load_state("load", timeout=int(options.load_wait_s * 1000))
+    except PlaywrightError as exc:  # a load event that never comes: the requests made so far still tell
+        log.debug("%s: no load event within %s s (%s)", url, options.load_wait_s, str(exc).splitlines()[0])
     await settle(page, options.settle_s)
     result.title = await _title(page)
+
+
+_PAGE_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+
+
+async def _new_page(context: BrowserContext, engine: str) -> Page:
+    """A new page, one at a time per engine: Firefox over WebDriver-BiDi answers ``browsingContext.create``
+    with "unknown error" when pages are opened in several intercepted contexts at once."""
+    key = (id(asyncio.get_running_loop()), engine)
+    async with _PAGE_LOCKS.setdefault(key, asyncio.Lock()):
+        return await context.new_page()
 
 
 async def _title(page: Page) -> str | None:
@@ -227,14 +246,14 @@ async def _title(page: Page) -> str | None:
 
 
 async def _check_links(context: BrowserContext, page: Page, gate: _Gate, category_of: CategoryOf,
-                       options: ReplayOptions, recorder: NetworkRecorder) -> list[LinkCheck]:
+                       options: ReplayOptions, recorder: NetworkRecorder, engine: str) -> list[LinkCheck]:
     """Open each forbidden destination the page links to (one URL per host) in a second page of
     the same context, one after another (Firefox over BiDi dislikes pages opened in parallel)."""
     recorder.current_page = "exam-mode link check"
-    targets = forbidden_links(await _links(page), category_of)[: options.max_link_hosts]
+    targets = forbidden_links([*await _links(page), *options.extra_links], category_of)[: options.max_link_hosts]
     if not targets:
         return []
-    tab = await context.new_page()  # closed with the context (closing it alone can hang after an abort)
+    tab = await _new_page(context, engine)  # closed with the context (closing it alone can hang after an abort)
     return [await _try_link(tab, url, host, category, gate, options) for url, host, category in targets]
 
 

@@ -30,6 +30,7 @@ from nettsjekk.checkpoints.drift import ResourceDrift, compare_runs
 from nettsjekk.checkpoints.store import Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewState, load_reviews
+from nettsjekk.checkpoints.replay_phase import ReplayRecord, load_replays, with_replay
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,8 @@ class CellView:
     login: str
     """``yes``, ``no``, ``not_needed``, ``expired`` or ``not_tested``."""
     features: dict[str, Feature]
-    forbidden_links: int
+    replay: ReplayRecord | None
+    """The exam-mode replay of the resource in this engine (at one location; None: no replay stored)."""
     broken_links: int | None
     """None when the links were not checked at this location."""
     extra_hosts: list[HostNote]
@@ -329,7 +331,7 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
     scope = run["scope"]
     locations = list(scope.get("locations") or sorted({c.key.location for c in cells}))
     engines = list(scope.get("browsers") or sorted({c.key.engine for c in cells}))
-    context = _Context(catalog, book, links, config.output_dir / run_id, tz)
+    context = _Context(catalog, book, links, config.output_dir / run_id, tz, load_replays(store, run_id))
     resources = [_resource(rid, by_resource[rid], context, stored.get(rid, (None,))[0], locations, engines)
                  for rid in _resource_order(catalog, by_resource)]
     for resource in resources:
@@ -353,6 +355,7 @@ class _Context:
     links: dict[tuple[str, str], list[dict]]
     run_dir: Path
     tz: ZoneInfo
+    replays: dict[str, list[ReplayRecord]] = field(default_factory=dict)
 
 
 def _catalog(config: Config, notes: list[str]) -> Catalog | None:
@@ -376,7 +379,7 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
     vendor = _vendor(ctx.catalog, entry)
     needs = needs_for(ctx.catalog, rid)
     failures = host_failures(rid, cells, needs)
-    assessment = assess(cells, ctx.book, host_reasons(failures))
+    assessment = with_replay(assess(cells, ctx.book, host_reasons(failures)), ctx.replays.get(rid, []))
     order = {pair: i for i, pair in enumerate((loc, eng) for loc in locations for eng in engines)}
     cells = sorted(cells, key=lambda c: (order.get((c.key.location, c.key.engine), len(order)), c.key.location,
                                          c.key.engine))
@@ -427,7 +430,7 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: Host
         loads={"ok": "yes", "flaky": "yes", "location_unreachable": "unreachable"}.get(stored.status, "no"),
         login=_login(resource.login, result),
         features={cat: _feature(resource, cat, findings, ctx.book, looked_at) for cat in FEATURES},
-        forbidden_links=sum(f.matches for f in findings if _is_forbidden_link(f)),
+        replay=next((r for r in ctx.replays.get(resource.id, []) if r.engine == key.engine), None),
         broken_links=None if links is None else sum(1 for link in links if link["status"] == "broken"),
         extra_hosts=extra, left_out=left_out([stored], needs),
         screenshot=_image(result.screenshot, resource.id, ctx.run_dir),

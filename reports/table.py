@@ -52,9 +52,15 @@ def row(model: ReportModel, resource: ResourceView, cell: CellView, t: Messages)
 
 
 def forbidden_links(cell: CellView, t: Messages) -> str:
-    if cell.forbidden_links:
-        return t("value.links_present", count=cell.forbidden_links)
-    return t("value.none_found") if cell.looked_at else t("value.not_tested")
+    """Are the page's links to forbidden destinations blocked under the allowlist (the exam-mode replay)?"""
+    replay = cell.replay
+    if replay is None or not replay.links_checked:
+        return t("value.not_tested")
+    if replay.reachable_links:
+        return t("value.link_reachable", urls=", ".join(link.url for link in replay.reachable_links))
+    if replay.forbidden_links:
+        return t("value.links_blocked", blocked=len(replay.forbidden_links), total=len(replay.forbidden_links))
+    return t("value.no_such_links")
 
 
 def broken_links(cell: CellView, t: Messages) -> str:

@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -24,7 +25,9 @@ from nettsjekk.reports.build import FEATURES, build_report
 from nettsjekk.reports.render import render_format
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewFileError, append_review, load_reviews
 from nettsjekk.reports.table import COLUMNS, headers, inert, to_csv, write_xlsx
+from nettsjekk.reports.table import forbidden_links as table_forbidden_links
 from nettsjekk.checkpoints.plan import finish_run, prepare_run
+from nettsjekk.checkpoints.replay_phase import ForbiddenLink, ReplayRecord
 from nettsjekk.checkpoints.store import CellKey, Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, Reason, assess, resource_verdict
 from nettsjekk.core.errors import ConfigError
@@ -93,6 +96,20 @@ def save_cells(store: Store, run_id: str) -> None:
                                        error="http_4xx"), "failing")
 
 
+def forbidden(url: str, category: str, reachable: bool = False) -> ForbiddenLink:
+    return ForbiddenLink(url, url.split("/")[2], category, reachable)
+
+
+REPLAYS = [  # the exam-mode replay: the chatbot's links are blocked; the dictionary has none; no leksikon replay
+    ReplayRecord("demo-chatbot", "chromium", "kontoret", True, works=True, links_checked=True,
+                 forbidden_links=[forbidden("https://www.youtube.com/x", "video"),
+                                  forbidden("https://www.facebook.com/x", "social")]),
+    ReplayRecord("demo-chatbot", "firefox", "kontoret", True, works=True, links_checked=True,
+                 forbidden_links=[forbidden("https://www.youtube.com/x", "video")]),
+    ReplayRecord("demo-ordbok", "chromium", "kontoret", True, works=True, links_checked=True),
+]
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """A finished run in a fresh store, with link-check rows for the dictionary at kontoret."""
@@ -100,6 +117,7 @@ def run(tmp_path_factory):
     store = Store(config.database)
     plan = prepare_run(config, store, "test-exam")
     save_cells(store, plan.run_id)
+    store.save_replays(plan.run_id, [r.to_dict() for r in REPLAYS])
     finish_run(plan, store)
     db = sqlite3.connect(config.database)
     db.executemany("INSERT INTO links (run_id, resource_id, location, url, source, text, status, http_status, reason)"
@@ -146,7 +164,8 @@ def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testma
     assert cell.features["communication"].state == "yes"
     assert cell.features["communication"].anchor == "c-demo-chatbot-communication"
     assert cell.features["translation"].state == "no" and cell.features["translation"].anchor is None
-    assert cell.forbidden_links == 3
+    assert [link.url for link in cell.replay.forbidden_links] == ["https://www.youtube.com/x"]
+    assert cell.replay.reachable_links == []
     assert cell.extra_hosts == [], "a denied host is never one to open"
     assert cell.left_out == {"widget.intercom.io": "communication"}
     assert cell.login == "not_needed" and cell.loads == "yes"
@@ -176,11 +195,26 @@ def test_csv_has_a_bom_semicolons_the_norwegian_columns_and_letters_and_inert_fo
     chat = [r for r in rows[1:] if r[0] == "Demo-læremiddel med chat"]
     assert len(chat) == 4
     assert chat[0][COLUMNS.index("communication")] == "ja (ict/index.html#c-demo-chatbot-communication)"
-    assert chat[0][COLUMNS.index("forbidden_links")] == "lenker finnes: 3 (må blokkeres)"
+    assert [r[COLUMNS.index("forbidden_links")] for r in chat] == ["ja (2 av 2)", "ja (1 av 1)"] * 2
+    links = {(r[0], r[COLUMNS.index("browser")]): r[COLUMNS.index("forbidden_links")]
+             for r in rows[1:] if r[0] in ("Demo-ordbok", "Demo-leksikon")}
+    assert links == {("Demo-ordbok", "chromium"): "ingen slike lenker", ("Demo-ordbok", "firefox"): "ikke testet",
+                     ("Demo-leksikon", "chromium"): "ikke testet", ("Demo-leksikon", "firefox"): "ikke testet"}
     assert chat[0][COLUMNS.index("verdict")] == "Ikke OK"
     assert inert("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and inert("æøå") == "æøå"
     english = list(csv.reader(io.StringIO(to_csv(model, Messages("en")))))
     assert english[0][COLUMNS.index("loads")] == "Loads"
+
+
+def test_the_forbidden_links_column_says_no_with_the_url_that_opens_under_the_allowlist():
+    opened = ReplayRecord("demo-chatbot", "firefox", "kontoret", True, works=True, links_checked=True,
+                          forbidden_links=[forbidden("https://www.youtube.com/x", "video", reachable=True),
+                                           forbidden("https://www.facebook.com/x", "social")])
+    failed = ReplayRecord("demo-ordbok", "firefox", "kontoret", True, works=False, error="timeout")
+
+    assert table_forbidden_links(SimpleNamespace(replay=opened), Messages("nb")) == "NEI: https://www.youtube.com/x"
+    assert table_forbidden_links(SimpleNamespace(replay=opened), Messages("en")) == "NO: https://www.youtube.com/x"
+    assert table_forbidden_links(SimpleNamespace(replay=failed), Messages("nb")) == "ikke testet"
 
 
 def test_xlsx_has_a_frozen_header_filters_hyperlinks_and_never_formulas(run):
