@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from nettsjekk.cli.common import compile_selection, select_resources
+from nettsjekk.allowlists.selection import compile_selection
+from nettsjekk.cli.common import select_resources
 from nettsjekk.cli.options import config_option, stack
 
 if TYPE_CHECKING:
