@@ -19,6 +19,7 @@ from nettsjekk.probes.rulebook import LoadedRule, load_rules
 
 from nettsjekk.checkpoints.config import CHECKPOINTS, Config, Location
 from nettsjekk.checkpoints.drift import compare_runs
+from nettsjekk.checkpoints.link_phase import links_summary
 from nettsjekk.checkpoints.matrix import CellSpec, build_cells
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, load_reviews
 from nettsjekk.checkpoints.store import Store
@@ -61,13 +62,15 @@ class Summary:
     failures: list[dict] = field(default_factory=list)
     reports: dict[str, str] = field(default_factory=dict)
     logins: list[dict] = field(default_factory=list)
+    links: dict[str, list[dict]] = field(default_factory=dict)
+    """Per resource, its link checks (``checkpoints.link_phase.links_summary``)."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
                 "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
-                "logins": self.logins}
+                "logins": self.logins, "links": self.links}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -89,7 +92,7 @@ def prepare_run(config: Config, store: Store, checkpoint: str, list_name: str | 
     """Validate everything, then start a new run or pick up an interrupted one."""
     if checkpoint not in CHECKPOINTS:
         raise ConfigError(f"unknown checkpoint {checkpoint!r} (choose from {', '.join(CHECKPOINTS)})")
-    vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
+    vendor_dir = config.vendor_dir
     catalog = load_catalog(config.list_paths, vendor_dir)
     rules = tuple(load_rules([config.path(p) for p in config.settings.rules]))
     reviews = load_reviews(config.reviews_path)
@@ -136,7 +139,7 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                                                if f.severity != "info"}))}
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
-                      plan.run_dir, failures, logins=plan.logins)
+                      plan.run_dir, failures, logins=plan.logins, links=links_summary(store, plan.run_id))
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

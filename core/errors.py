@@ -27,6 +27,7 @@ The tree:
     ├── EngineUnavailable          (3)  a browser engine is not installed or does not start here
     ├── StoreError                 (3)  the results store cannot be opened, read or written
     ├── CrawlError                 (3)  the link crawl process died without a report
+    ├── OrchestrationError         (3)  Prefect could not start or run the flow (e.g. its server did not start)
     └── LoginFailed                (3)  a login did not end logged in (credentials, changed page …)
 """
 
@@ -121,6 +122,10 @@ class StoreError(NettsjekkError):
 
 class CrawlError(NettsjekkError):
     """The crawl process died without a report (its stderr tail is in the message)."""
+
+
+class OrchestrationError(NettsjekkError):
+    """Prefect could not start or run a flow here (its ephemeral server did not come up in time, ...)."""
 
 
 class LoginFailed(NettsjekkError):

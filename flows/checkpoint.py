@@ -21,6 +21,7 @@ from nettsjekk.probes.service import ProbeService
 from nettsjekk.flows.artifacts import publish_artifacts
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.checkpoints.retries import CellOutcome
+from nettsjekk.flows.link_check import run_link_phase
 from nettsjekk.flows.location import dispatch_pool_location
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell
 from nettsjekk.checkpoints.plan import Plan, finish_run, prepare_run
@@ -115,6 +116,7 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         wait(futures)
         for future in futures:
             future.result()
+        run_link_phase(plan, store, service)
         summary = finish_run(plan, store)
         summary.reports = render_reports(plan, store, service)
     finally:
