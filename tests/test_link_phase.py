@@ -118,3 +118,44 @@ def test_a_crawl_that_fails_or_runs_out_of_time_is_stored_as_not_checked_never_a
         assert [link["url"] for link in stored["broken"]] == ["https://www.lenkeprove.no/borte.html"]
     if isinstance(outcome, Exception):
         assert "Killed" in stored["detail"]
+
+
+class RecordingService:
+    """Stands in for the run's probe service: records the recheck it is asked to run."""
+
+    browsers = object()
+
+    def __init__(self) -> None:
+        self.rechecks: list = []
+
+    def run(self, coroutine):
+        arguments = dict(coroutine.cr_frame.f_locals)  # not started: its frame holds just the arguments
+        coroutine.close()
+        self.rechecks.append(arguments)
+        return arguments["report"]
+
+
+def test_a_licensed_resource_is_crawled_with_its_saved_session_and_rechecked_logged_in(tmp_path, monkeypatch):
+    from nettsjekk.probes.sessions import SessionStore
+
+    cfg = Config(config(tmp_path).settings.model_copy(update={"state_dir": str(tmp_path / "state")}), tmp_path)
+    state = {"cookies": [{"name": "sid", "value": "hemmelig", "domain": "www.lenkeprove.no", "path": "/"}],
+             "origins": []}
+    SessionStore(cfg.state_dir).save("lenkeprove", "firefox", state, url="https://www.lenkeprove.no/", method="manual")
+    catalog = load_catalog(cfg.list_paths, cfg.vendor_dir)
+    store = Store(tmp_path / "store.db")
+    seen = {}
+
+    def fake_crawl(job):
+        seen["cookies"] = job.cookies
+        return LinkReport(resource=job.resource, pages_crawled=1, links=[], summary=summarize([]))
+
+    monkeypatch.setattr(link_phase, "crawl", fake_crawl)
+    service = RecordingService()
+    target = LinkTarget("lenkeprove", cfg.location("skolen"), "chromium")
+    check_resource_links(cfg, catalog, store, store.start_run("test-exam", {}), target, service)
+
+    assert seen["cookies"] == state["cookies"]  # the firefox session serves a chromium run too
+    (recheck,) = service.rechecks
+    assert recheck["storage_state"] == state and recheck["proxy"] == "http://127.0.0.1:3128"
+    assert recheck["engine"] == "chromium"
