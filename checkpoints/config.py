@@ -27,6 +27,7 @@ Relative paths are relative to the configuration file's folder.
       burst_window_s: 60
       retention_days: 120
       pseudonymous_clients: true
+    links: {mode: first, depth: 1, max_pages: 50, budget_s: 120, contact: it@agder.no}
 """
 
 from __future__ import annotations
@@ -106,6 +107,27 @@ class ObserveSettings(Strict):
     """A clients.csv (client address or host name, label) used when --clients is not given."""
 
 
+class LinkCheck(Strict):
+    """``links:``: the broken-link crawl of each resource in a checkpoint run (see README: Checkpoint runs)."""
+
+    mode: Literal["first", "all", "off"] = "first"
+    """``first``: one crawl per resource, from the first location (in configuration order) where it
+    loaded; ``all``: one from every location where it loaded; ``off``: no crawl (every row says why)."""
+    depth: Annotated[int, Field(ge=0, le=5)] = 1
+    max_pages: Annotated[int, Field(ge=1)] = 50
+    budget_s: Annotated[float, Field(gt=0)] = 120.0
+    """Time budget of one resource's crawl; what it did not reach is reported, never counted as fine."""
+    timeout_s: Annotated[float, Field(gt=0)] = 15.0
+    """Per request."""
+    concurrency: Annotated[int, Field(ge=1, le=8)] = 2
+    """Crawls at once (each is a child process)."""
+    contact: str | None = None
+    """E-mail address sent in the crawler's User-Agent; default ``$NETTSJEKK_CONTACT``. Without one
+    the links are not checked (the report says so)."""
+    recheck: bool = True
+    """Open bot-blocked and ambiguous links in a real browser before calling them broken."""
+
+
 class Settings(Strict):
     """The whole configuration file."""
 
@@ -142,6 +164,7 @@ class Settings(Strict):
     state_dir: str | None = None
     """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
     observe: ObserveSettings = ObserveSettings()
+    links: LinkCheck = LinkCheck()
 
     @field_validator("tester")
     @classmethod
@@ -175,6 +198,11 @@ class Config:
     @property
     def list_paths(self) -> list[Path]:
         return [self.path(p) for p in self.settings.lists]
+
+    @property
+    def vendor_dir(self) -> Path | None:
+        """The vendor whitelist folder (``vendor_dir:``); None for the bundled one."""
+        return self.path(self.settings.vendor_dir) if self.settings.vendor_dir else None
 
     @property
     def database(self) -> Path:

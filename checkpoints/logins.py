@@ -67,7 +67,7 @@ class LoginSetup:
             if location:
                 raise ConfigError("--location needs a configuration file (--config) that defines it")
             return cls(load_catalog(), SessionStore())
-        vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
+        vendor_dir = config.vendor_dir
         chosen = _login_location(config, location)
         return cls(load_catalog(config.list_paths, vendor_dir), SessionStore(config.state_dir), chosen.proxy,
                    tuple(config.path(ca) for ca in chosen.trust_ca), chosen.name, config.source)

@@ -20,6 +20,7 @@ from nettsjekk.probes.rulebook import LoadedRule, load_rules
 from nettsjekk.checkpoints.blocked_hosts import BlockedHosts
 from nettsjekk.checkpoints.config import CHECKPOINTS, Config, Location
 from nettsjekk.checkpoints.drift import compare_runs
+from nettsjekk.checkpoints.link_phase import links_summary
 from nettsjekk.checkpoints.matrix import CellSpec, build_cells
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, load_reviews
 from nettsjekk.checkpoints.store import Store
@@ -67,13 +68,16 @@ class Summary:
     """Per location, the hosts resources need that failed there (``checkpoints.blocked_hosts.action_list``)."""
     replay: dict[str, dict] = field(default_factory=dict)
     """The exam-mode replay per resource and engine (``checkpoints.replay_phase.replay_summary``)."""
+    links: dict[str, list[dict]] = field(default_factory=dict)
+    """Per resource, its link checks (``checkpoints.link_phase.links_summary``)."""
 
     def to_dict(self) -> dict:
         return {"run_id": self.run_id, "checkpoint": self.checkpoint, "cells": self.cells,
                 "verdicts": {rid: {"verdict": v, "reasons": r} for rid, (v, r) in self.verdicts.items()},
                 "drift_previous": self.drift_previous, "drift_baseline": self.drift_baseline,
                 "failures": self.failures, "run_dir": str(self.run_dir), "reports": self.reports,
-                "logins": self.logins, "blocked_hosts": self.blocked_hosts, "replay": self.replay}
+                "logins": self.logins, "blocked_hosts": self.blocked_hosts, "replay": self.replay,
+                "links": self.links}
 
 
 def select_locations(config: Config, names: list[str] | None) -> list[Location]:
@@ -95,7 +99,7 @@ def prepare_run(config: Config, store: Store, checkpoint: str, list_name: str | 
     """Validate everything, then start a new run or pick up an interrupted one."""
     if checkpoint not in CHECKPOINTS:
         raise ConfigError(f"unknown checkpoint {checkpoint!r} (choose from {', '.join(CHECKPOINTS)})")
-    vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
+    vendor_dir = config.vendor_dir
     catalog = load_catalog(config.list_paths, vendor_dir)
     rules = tuple(load_rules([config.path(p) for p in config.settings.rules]))
     reviews = load_reviews(config.reviews_path)
@@ -146,7 +150,8 @@ def finish_run(plan: Plan, store: Store) -> Summary:
                 for c in stored if c.status != "ok" or any(f.severity == "block" for f in c.result.findings)]
     summary = Summary(plan.run_id, plan.checkpoint, counts, verdicts, previous.to_dict(), baseline.to_dict(),
                       plan.run_dir, failures, logins=plan.logins, blocked_hosts=hosts.action_list(),
-                      replay={rid: replay_summary(records) for rid, records in replays.items()})
+                      replay={rid: replay_summary(records) for rid, records in replays.items()},
+                      links=links_summary(store, plan.run_id))
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     (plan.run_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")

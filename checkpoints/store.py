@@ -70,6 +70,14 @@ MIGRATIONS = (
         PRIMARY KEY (run_id, resource_id, engine)
     );
     """,
+    """
+    CREATE TABLE link_checks (
+        run_id TEXT NOT NULL, resource_id TEXT NOT NULL, location TEXT NOT NULL, checked INTEGER NOT NULL,
+        reason TEXT, detail TEXT, pages INTEGER NOT NULL DEFAULT 0, links INTEGER NOT NULL DEFAULT 0,
+        broken INTEGER NOT NULL DEFAULT 0, stopped TEXT, finished_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, resource_id, location)
+    );
+    """,
 )
 
 
@@ -243,6 +251,39 @@ class Store:
         """The run's exam-mode replays, by resource and engine (empty when none ran)."""
         rows = self._db.execute("SELECT result FROM replays WHERE run_id = ? ORDER BY resource_id, engine", (run_id,))
         return [json.loads(row[0]) for row in rows]
+
+    # -- link checks ---------------------------------------------------------------------------
+    def save_link_check(self, run_id: str, check: dict, links: list[dict]) -> None:
+        """One resource's link check at one location (``check``: resource_id, location, checked,
+        reason, detail, pages, links, broken, stopped) and its links (url, source, text, status,
+        http_status, reason, redirects), replacing an earlier one, atomically."""
+        where = (run_id, check["resource_id"], check["location"])
+        with self._tx() as db:
+            db.execute("DELETE FROM links WHERE run_id=? AND resource_id=? AND location=?", where)
+            db.execute("INSERT OR REPLACE INTO link_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (*where, int(check["checked"]), check.get("reason"), check.get("detail"), check.get("pages", 0),
+                        check.get("links", 0), check.get("broken", 0), check.get("stopped"), now()))
+            db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(*where, link["url"], link.get("source"), link.get("text"), link["status"],
+                             link.get("http_status"), link.get("reason"), json.dumps(link.get("redirects") or []))
+                            for link in links])
+
+    def link_checks(self, run_id: str) -> list[dict]:
+        """The run's link checks, by resource and location."""
+        keys = ("resource_id", "location", "checked", "reason", "detail", "pages", "links", "broken", "stopped",
+                "finished_at")
+        rows = self._db.execute(f"SELECT {', '.join(keys)} FROM link_checks WHERE run_id = ? "
+                                "ORDER BY resource_id, rowid", (run_id,))
+        return [dict(zip(keys, row)) | {"checked": bool(row[2])} for row in rows]
+
+    def links(self, run_id: str, status: str | None = None) -> list[dict]:
+        """The run's checked links (only those with ``status`` when given), in the order they were saved."""
+        keys = ("resource_id", "location", "url", "source", "text", "status", "http_status", "reason")
+        query = f"SELECT {', '.join(keys)} FROM links WHERE run_id = ?"
+        args: tuple = (run_id,)
+        if status is not None:
+            query, args = query + " AND status = ?", (run_id, status)
+        return [dict(zip(keys, row)) for row in self._db.execute(query + " ORDER BY rowid", args)]
 
     # -- verdicts and baselines ----------------------------------------------------------------
     def save_verdicts(self, run_id: str, verdicts: dict[str, tuple[str, list[str]]]) -> None:

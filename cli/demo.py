@@ -51,6 +51,7 @@ def demo_config(output: Path, locations: list[tuple[str, str, Path]], engines: l
         "database": "nettsjekk.db",
         "tester": "nettsjekk demo",
         "state_dir": "state",
+        "links": {"contact": "demo@nettsjekk.invalid", "budget_s": 60},
     }
     output.mkdir(parents=True, exist_ok=True)
     path = output / "nettsjekk.yaml"

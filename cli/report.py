@@ -204,7 +204,7 @@ def _check_known(config_path: Path, resource: str, rule: str | None) -> None:
     from nettsjekk.probes.rulebook import load_rules
 
     config = load_config(config_path)
-    vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
+    vendor_dir = config.vendor_dir
     load_catalog(config.list_paths, vendor_dir).resource(resource)
     if rule is not None:
         known = sorted(r.id for r in load_rules([config.path(p) for p in config.settings.rules]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
@@ -11,14 +12,24 @@ from pathlib import Path
 
 import click
 
-from nettsjekk.checkpoints.config import load_config
+from nettsjekk.checkpoints.config import Config, load_config
 from nettsjekk.cli.text import format_table
-from nettsjekk.core.errors import OrchestratorUnavailable, RunStopped
+from nettsjekk.core.errors import NettsjekkError, OrchestratorUnavailable, RunStopped
 
-
+PREFECT_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 EPHEMERAL_STARTUP_TIMEOUT_S = "120"
 """Prefect gives its ephemeral server 20 s to start; a busy 2-core machine needs longer (measured: a
 timeout under load, with a traceback)."""
+
+
+class _NoTracebackForOwnErrors(logging.Filter):
+    """Prefect logs a failed flow or task with its traceback; for nettsjekk's own errors (which the
+    command prints as one line) the message is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], NettsjekkError):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _quiet_prefect() -> None:
@@ -26,6 +37,32 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_TIMEOUT_S)
+    for name in PREFECT_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoTracebackForOwnErrors) for f in logger.filters):
+            logger.addFilter(_NoTracebackForOwnErrors())
+
+
+def check_request(config: Config, list_name: str | None, locations: list[str] | None,
+                  resume: str | None) -> None:
+    """Refuse before Prefect starts what the flow would refuse: unknown locations or run, list,
+    rule and review files that do not validate (one line each, exit 2, no traceback)."""
+    from nettsjekk.checkpoints.plan import select_locations, select_resources
+    from nettsjekk.checkpoints.reviews import load_reviews
+    from nettsjekk.checkpoints.store import Store
+    from nettsjekk.lists.catalog import load_catalog
+    from nettsjekk.probes.rulebook import load_rules
+
+    select_locations(config, locations)
+    if resume:
+        store = Store(config.database, create=False)
+        try:
+            store.run(resume)
+        finally:
+            store.close()
+    select_resources(load_catalog(config.list_paths, config.vendor_dir), list_name)
+    load_rules([config.path(p) for p in config.settings.rules])
+    load_reviews(config.reviews_path)
 
 
 def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = None,
@@ -34,7 +71,7 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     """Validate, run the ``verify-checkpoint`` flow (ephemeral Prefect without a server), print."""
     _quiet_prefect()
     config = load_config(config_path)
-    check_request(config, locations, resume)
+    check_request(config, list_name, locations, resume)
     from nettsjekk.probes.run_folder import RunFolder
 
     RunFolder.current()  # before Prefect starts its ephemeral server, so that the server carries the run's mark
@@ -42,6 +79,7 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nettsjekk.flows import checkpoint as flows
+    from nettsjekk.flows.link_check import link_listeners
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         disable=not show_progress, transient=False)
@@ -59,8 +97,12 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
 
     from prefect.exceptions import TerminationSignal
 
+    def on_links(done: int, total: int) -> None:
+        progress.update(bar, description=f"{checkpoint}: checking links", total=total, completed=done)
+
     flows.plan_listeners.append(on_plan)
     flows.progress_listeners.append(on_cell)
+    link_listeners.append(on_links)
     runner = ThreadPoolTaskRunner(max_workers=config.settings.concurrency)
     try:
         with progress, _sigterm_stops_the_run():
@@ -79,22 +121,11 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
     finally:
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)
+        link_listeners.remove(on_links)
     click.echo(format_summary(summary))
     return summary
 
 
-def check_request(config, locations: list[str] | None, resume: str | None) -> None:  # noqa: ANN001 - Config
-    """Refuse an unknown location or run before Prefect starts, so the error is one line."""
-    from nettsjekk.checkpoints.plan import select_locations
-    from nettsjekk.checkpoints.store import Store
-
-    select_locations(config, locations)
-    if resume:
-        store = Store(config.database, create=False)
-        try:
-            store.run(resume)
-        finally:
-            store.close()
 @contextlib.contextmanager
 def _sigterm_stops_the_run() -> Iterator[None]:
     """SIGTERM ends the run like Ctrl-C: ``finally`` blocks close the browsers (Python's default for
@@ -122,6 +153,17 @@ def _stopped(checkpoint: str, started: list[str], cause: BaseException) -> RunSt
                       f"'nettsjekk verify --checkpoint {checkpoint} --resume {started[0]}'")
 
 
+def format_links(links: dict[str, list[dict]]) -> str:
+    """One line on the link phase: resources checked, broken links, and the resources not (fully)
+    checked with the reason."""
+    checked = sorted(rid for rid, checks in links.items() if any(c["checked"] for c in checks))
+    broken = sum(len(c["broken"]) for checks in links.values() for c in checks)
+    missing = [f"{rid} ({', '.join(sorted({c['reason'] for c in checks if not c['checked']}))})"
+               for rid, checks in sorted(links.items()) if not all(c["checked"] for c in checks)]
+    line = f"links: {len(checked)} resources checked, {broken} broken links"
+    return line + (f"; not checked: {', '.join(missing)}" if missing else "")
+
+
 def format_summary(summary: dict) -> str:
     rows = [(rid, v["verdict"], "; ".join(v["reasons"])[:110]) for rid, v in sorted(summary["verdicts"].items())]
     cells = ", ".join(f"{n} {status}" for status, n in sorted(summary["cells"].items()))
@@ -130,6 +172,7 @@ def format_summary(summary: dict) -> str:
     lines = [format_table(("resource", "verdict", "reasons"), rows), "",
              f"run {summary['run_id']} ({summary['checkpoint']}): cells {cells}",
              f"drift since {drift['against'] or 'no earlier run'}: {changed} resource(s) changed",
+             format_links(summary.get("links", {})),
              f"summary: {Path(summary['run_dir']) / 'summary.json'}"]
     if summary.get("reports"):
         lines.append(f"reports: {summary['reports'].get('ict', '')} (ICT), {summary['reports'].get('pdf', '')} (test template)")

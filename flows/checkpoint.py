@@ -24,6 +24,7 @@ from nettsjekk.allowlists.selection import run_allowlist
 from nettsjekk.flows.artifacts import publish_artifacts
 from nettsjekk.checkpoints.config import load_config
 from nettsjekk.checkpoints.retries import CellOutcome
+from nettsjekk.flows.link_check import run_link_phase
 from nettsjekk.flows.location import dispatch_pool_location
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell
 from nettsjekk.checkpoints.plan import Plan, finish_run, prepare_run, select_locations
@@ -142,6 +143,7 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         for future in futures:
             future.result()
         replay_resources(plan, store, service)
+        run_link_phase(plan, store, service)
         summary = finish_run(plan, store)
         summary.reports = render_reports(plan, store, service)
     except (TerminationSignal, RunStopped, KeyboardInterrupt):

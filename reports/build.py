@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +89,20 @@ class FailedHost:
 
 
 @dataclass(frozen=True)
+class LinkCheckView:
+    """A resource's link check from one location (``location`` empty when it was not run anywhere)."""
+
+    location: str
+    checked: bool
+    """False when the crawl did not run or did not finish; ``reason`` says why."""
+    reason: str | None
+    detail: str | None
+    pages: int
+    links: int
+    broken: int
+
+
+@dataclass(frozen=True)
 class LinkView:
     """A broken link from the link check."""
 
@@ -126,7 +139,10 @@ class CellView:
     replay: ReplayRecord | None
     """The exam-mode replay of the resource in this engine (at one location; None: no replay stored)."""
     broken_links: int | None
-    """None when the links were not checked at this location."""
+    """None when the resource's links were not (fully) checked; ``link_check`` says why."""
+    link_check: LinkCheckView | None
+    """The link check this row shows: the one from this row's location, else the resource's first
+    (the links are the resource's); None for a run without a link phase."""
     extra_hosts: list[HostNote]
     left_out: dict[str, str]
     """Hosts contacted that must stay closed (deny catalog, vendor's ``blocked_hosts``): host -> why."""
@@ -190,6 +206,7 @@ class ResourceView:
     left_out: dict[str, str] = field(default_factory=dict)
     """Hosts its pages contacted that must stay closed: host -> deny category or ``vendor_blocked``."""
     broken_links: list[LinkView] = field(default_factory=list)
+    link_checks: list[LinkCheckView] = field(default_factory=list)
     links_checked: bool = False
     drift_previous: ResourceDrift | None = None
     drift_baseline: ResourceDrift | None = None
@@ -321,6 +338,7 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
     book = ReviewBook(reviews, on)
     cells = store.cells(run_id)
     links = _links(store, run_id)
+    checks = _link_checks(store, run_id)
     previous, baseline = store.previous_run(run_id), store.baseline()
     drift_previous = compare_runs(store, run_id, previous, "previous")
     drift_baseline = compare_runs(store, run_id, baseline, "baseline") if baseline != run_id else None
@@ -331,7 +349,7 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
     scope = run["scope"]
     locations = list(scope.get("locations") or sorted({c.key.location for c in cells}))
     engines = list(scope.get("browsers") or sorted({c.key.engine for c in cells}))
-    context = _Context(catalog, book, links, config.output_dir / run_id, tz, load_replays(store, run_id))
+    context = _Context(catalog, book, links, checks, config.output_dir / run_id, tz, load_replays(store, run_id))
     resources = [_resource(rid, by_resource[rid], context, stored.get(rid, (None,))[0], locations, engines)
                  for rid in _resource_order(catalog, by_resource)]
     for resource in resources:
@@ -353,13 +371,14 @@ class _Context:
     catalog: Catalog | None
     book: ReviewBook
     links: dict[tuple[str, str], list[dict]]
+    checks: dict[str, list[LinkCheckView]]
     run_dir: Path
     tz: ZoneInfo
     replays: dict[str, list[ReplayRecord]] = field(default_factory=dict)
 
 
 def _catalog(config: Config, notes: list[str]) -> Catalog | None:
-    vendor_dir = config.path(config.settings.vendor_dir) if config.settings.vendor_dir else None
+    vendor_dir = config.vendor_dir
     try:
         return load_catalog(config.list_paths, vendor_dir)
     except ConfigError as exc:
@@ -390,12 +409,13 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
         login=entry.login if entry else "none", known=entry is not None, verdict=assessment.verdict,
         reasons=assessment.reasons, stored_verdict=stored_verdict)
     view.findings = _findings(rid, cells, ctx)
+    view.link_checks = ctx.checks.get(rid, [])
     view.cells = [_cell(view, c, ctx, needs) for c in cells]
     view.extra_hosts = sorted({h for c in view.cells for h in c.extra_hosts}, key=lambda h: h.host)
     view.failed_hosts = _failed_hosts(cells, needs)
     view.host_failures, view.left_out = failures, left_out(cells, needs)
     resource_links = [link for (r, _), rows in ctx.links.items() if r == rid for link in rows]
-    view.links_checked = bool(resource_links)
+    view.links_checked = any(check.checked for check in view.link_checks)
     view.broken_links = [_link(link) for link in resource_links if link["status"] == "broken"]
     return view
 
@@ -418,7 +438,7 @@ def _vendor(catalog: Catalog | None, entry: Resource | None) -> Vendor | None:
 def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: HostNeeds) -> CellView:
     result, key = stored.result, stored.key
     findings = [f for f in result.findings if f.severity in ("block", "review")]
-    links = ctx.links.get((resource.id, key.location))
+    check = _row_link_check(resource.link_checks, key.location)
     extra = [HostNote(h, _review_status(ctx.book.host(resource.id, h)))
              for h in result.hosts if needs.known and not needs.declares(h) and not needs.forbidden(h)]
     looked_at = stored.status in ("ok", "flaky")
@@ -431,7 +451,7 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: Host
         login=_login(resource.login, result),
         features={cat: _feature(resource, cat, findings, ctx.book, looked_at) for cat in FEATURES},
         replay=next((r for r in ctx.replays.get(resource.id, []) if r.engine == key.engine), None),
-        broken_links=None if links is None else sum(1 for link in links if link["status"] == "broken"),
+        broken_links=check.broken if check and check.checked else None, link_check=check,
         extra_hosts=extra, left_out=left_out([stored], needs),
         screenshot=_image(result.screenshot, resource.id, ctx.run_dir),
         finding_count=len(findings),
@@ -466,6 +486,11 @@ def _feature(resource: ResourceView, category: str, findings: list[Finding], boo
     if not states:
         return Feature("no" if looked_at else "not_tested")
     return Feature(min(states, key=FEATURE_STATES.index), category_anchor(resource.id, category))
+
+
+def links_anchor(resource_id: str) -> str:
+    """The ICT report's anchor of a resource's link check."""
+    return f"links-{resource_id}"
 
 
 def category_anchor(resource_id: str, category: str) -> str:
@@ -550,21 +575,25 @@ def _local(iso: str | None, tz: ZoneInfo) -> str:
 
 
 def _links(store: Store, run_id: str) -> dict[tuple[str, str], list[dict]]:
-    """The link check's rows by (resource, location); read-only, so a crawl writing meanwhile is fine."""
-    db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, timeout=30)
-    try:
-        rows = db.execute("SELECT resource_id, location, url, source, text, status, http_status, reason "
-                          "FROM links WHERE run_id = ?", (run_id,)).fetchall()
-    except sqlite3.Error as exc:
-        log.warning("cannot read links of run %s: %s", run_id, exc)
-        rows = []
-    finally:
-        db.close()
+    """The link check's broken links by (resource, location)."""
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for rid, loc, url, source, text, status, http_status, reason in rows:
-        grouped[(rid, loc)].append({"location": loc, "url": url, "source": source or "", "text": text or "",
-                                    "status": status, "http_status": http_status, "reason": reason or ""})
+    for row in store.links(run_id, status="broken"):
+        grouped[(row["resource_id"], row["location"])].append(
+            {**row, "source": row["source"] or "", "text": row["text"] or "", "reason": row["reason"] or ""})
     return grouped
+
+
+def _link_checks(store: Store, run_id: str) -> dict[str, list[LinkCheckView]]:
+    """The link checks by resource, in the order they were stored."""
+    checks: dict[str, list[LinkCheckView]] = defaultdict(list)
+    for row in store.link_checks(run_id):
+        checks[row["resource_id"]].append(LinkCheckView(row["location"], row["checked"], row["reason"], row["detail"],
+                                                        row["pages"], row["links"], row["broken"]))
+    return checks
+
+
+def _row_link_check(checks: list[LinkCheckView], location: str) -> LinkCheckView | None:
+    return next((c for c in checks if c.location == location), checks[0] if checks else None)
 
 
 def _link(row: dict) -> LinkView:

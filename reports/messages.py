@@ -82,6 +82,10 @@ class Messages:
             return code
         return self("error_code", text=self(f"error.{code}"), code=code)
 
+    def link_reason(self, code: str | None) -> str:
+        """Why a resource's links were not (fully) checked, in words; an unknown code as it is."""
+        return self(f"links_reason.{code}") if code and self.has(f"links_reason.{code}") else (code or "")
+
     def checkpoint(self, name: str) -> str:
         return self(f"checkpoint.{name}") if self.has(f"checkpoint.{name}") else name
 

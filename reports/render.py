@@ -36,7 +36,7 @@ from nettsjekk.core.templating import TEMPLATES_DIR, render
 from nettsjekk.checkpoints.verdict import OK
 from nettsjekk.reports import table
 from nettsjekk.reports.messages import VERDICT_KEYS, Messages
-from nettsjekk.reports.build import FEATURES, ICT_DIR, ReportModel, build_report
+from nettsjekk.reports.build import FEATURES, ICT_DIR, ReportModel, build_report, links_anchor
 from nettsjekk.checkpoints.reviews import Review
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def render_format(model: ReportModel, fmt: str, t: Messages, path: Path,
 def context(model: ReportModel, t: Messages) -> dict:
     """What every template gets: the model, the messages, and small helpers."""
     return {"model": model, "t": t, "OK": OK, "features": FEATURES, "symbols": SYMBOLS,
-            "verdict_key": VERDICT_KEYS.__getitem__, "evidence_href": table.evidence_href,
+            "verdict_key": VERDICT_KEYS.__getitem__, "evidence_href": table.evidence_href, "links_anchor": links_anchor,
             "fmt": {"forbidden_links": table.forbidden_links, "broken_links": table.broken_links,
                     "extra_hosts": table.extra_hosts, "action": lambda loc, item: table.action(model, loc, item, t),
                     "left_out_why": table.left_out_why},

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nettsjekk.reports.messages import Messages
-from nettsjekk.reports.build import FEATURES, ICT_DIR, CellView, ReportModel, ResourceView
+from nettsjekk.reports.build import FEATURES, ICT_DIR, CellView, ReportModel, ResourceView, links_anchor
 
 COLUMNS = ("resource", "url", "list", "vendor", "checkpoint", "tested_at", "location", "browser",
            "browser_version", "tester", "loads", "login", *FEATURES, "forbidden_links", "broken_links",
@@ -41,7 +41,7 @@ def row(model: ReportModel, resource: ResourceView, cell: CellView, t: Messages)
         "tested_at": Value(cell.tested_at), "location": Value(cell.location), "browser": Value(cell.engine),
         "browser_version": Value(cell.browser_version), "tester": Value(model.tester),
         "loads": Value(t(f"value.{cell.loads}")), "login": Value(t(f"value.{cell.login}")),
-        "forbidden_links": Value(forbidden_links(cell, t)), "broken_links": Value(broken_links(cell, t)),
+        "forbidden_links": Value(forbidden_links(cell, t)), "broken_links": broken_links(cell, t),
         "extra_hosts": Value(extra_hosts(cell, t)), "verdict": Value(t.verdict(resource.verdict)),
         "comments": Value("; ".join(t.reason(r) for r in resource.reasons)),
     }
@@ -63,8 +63,19 @@ def forbidden_links(cell: CellView, t: Messages) -> str:
     return t("value.no_such_links")
 
 
-def broken_links(cell: CellView, t: Messages) -> str:
-    return t("value.not_checked") if cell.broken_links is None else str(cell.broken_links)
+def broken_links(cell: CellView, t: Messages) -> Value:
+    """The count of broken links, linked to their list in the ICT report; when the links were not (fully)
+    checked, why, with what was found so far."""
+    check = cell.link_check
+    if check is None:
+        return Value(t("value.not_checked"))
+    href = evidence_href(links_anchor(cell.resource_id))
+    if check.checked:
+        return Value(str(check.broken), href if check.broken else None)
+    text = t("value.not_checked_because", reason=t.link_reason(check.reason))
+    if check.broken:
+        text = f"{text} {t('value.broken_so_far', count=check.broken)}"
+    return Value(text, href)
 
 
 def extra_hosts(cell: CellView, t: Messages) -> str:

@@ -119,15 +119,14 @@ def run(tmp_path_factory):
     save_cells(store, plan.run_id)
     store.save_replays(plan.run_id, [r.to_dict() for r in REPLAYS])
     finish_run(plan, store)
-    db = sqlite3.connect(config.database)
-    db.executemany("INSERT INTO links (run_id, resource_id, location, url, source, text, status, http_status, reason)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [(plan.run_id, "demo-ordbok", "kontoret", "https://ordbok.demo-eksamen.no/borte", "https://ordbok.demo-eksamen.no/",
-                     "Borte", "broken", 404, "http_4xx"),
-                    (plan.run_id, "demo-ordbok", "kontoret", "https://ordbok.demo-eksamen.no/om", "https://ordbok.demo-eksamen.no/",
-                     "Om", "ok", 200, None)])
-    db.commit()
-    db.close()
+    store.save_link_check(plan.run_id, {"resource_id": "demo-ordbok", "location": "kontoret", "checked": True,
+                                        "pages": 2, "links": 2, "broken": 1, "stopped": "finished"},
+                          [{"url": "https://ordbok.demo-eksamen.no/borte", "source": "https://ordbok.demo-eksamen.no/",
+                            "text": "Borte", "status": "broken", "http_status": 404, "reason": "http_4xx"},
+                           {"url": "https://ordbok.demo-eksamen.no/om", "source": "https://ordbok.demo-eksamen.no/",
+                            "text": "Om", "status": "ok", "http_status": 200}])
+    store.save_link_check(plan.run_id, {"resource_id": "demo-broken", "location": "", "checked": False,
+                                        "reason": "not_loaded"}, [])
     yield config, store, plan.run_id
     store.close()
 
@@ -171,7 +170,9 @@ def test_the_model_has_one_row_per_resource_location_and_browser_with_the_testma
     assert cell.login == "not_needed" and cell.loads == "yes"
     ordbok = model.resource("demo-ordbok")
     assert ordbok.cell("kontoret", "chromium").broken_links == 1
-    assert ordbok.cell("skolen", "chromium").broken_links is None
+    assert ordbok.cell("skolen", "chromium").broken_links == 1  # crawled once, from kontoret: the resource's links
+    assert model.resource("demo-broken").cell("skolen", "chromium").broken_links is None
+    assert model.resource("demo-broken").cell("skolen", "chromium").link_check.reason == "not_loaded"
     assert ordbok.extra_hosts == []
     assert (ordbok.verdict, [str(r) for r in ordbok.reasons]) == (CONDITIONS, ["does not load in firefox"])
     assert ordbok.cell("skolen", "firefox").loads == "no"

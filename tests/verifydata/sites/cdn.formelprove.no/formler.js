@@ -1,0 +1,1 @@
+document.querySelectorAll(".formel").forEach(function (el) { el.setAttribute("data-rendered", "ja"); });
