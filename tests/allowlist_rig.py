@@ -157,6 +157,6 @@ def exported_entries(fmt: str, text: str) -> list[str]:
         rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
         return [row["entry"] for row in rows if row["decision"] == "export"]
     if fmt == "pac":
-        body = text.split("function FindProxyForURL")[0]
+        body = text.split("var EXACT", 1)[1].split("function FindProxyForURL")[0]  # after the HEADER array
         return re.findall(r'^\s+"([^"]+)"', body, flags=re.MULTILINE)
     raise ValueError(fmt)

@@ -194,8 +194,9 @@ def test_an_all_ok_list_exits_0(county, prefect_home):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--location", "mars"), "no location named 'mars' (known: kontoret, skolen)"),
-    (("--resume", "nosuch"), "--resume nosuch: no such run in"),
+    (("--location", "mars"), re.escape("no location named 'mars' (known: kontoret, skolen)")),
+    # without an earlier run the store does not exist yet, which is said first
+    (("--resume", "nosuch"), r"no run 'nosuch' in|no such store: "),
 ])
 def test_a_wrong_location_or_run_is_one_line_and_exit_2(county, prefect_home, args, message):
     done = verify(county, *args, prefect_home=prefect_home)
@@ -203,7 +204,7 @@ def test_a_wrong_location_or_run_is_one_line_and_exit_2(county, prefect_home, ar
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith("error: ") and message in line
+    assert line.startswith("error: ") and re.search(message, line)
 
 
 def test_a_bad_config_is_named_by_file_and_line_and_exit_2(tmp_path, prefect_home):
