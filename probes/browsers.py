@@ -286,9 +286,13 @@ class Browsers:
         except Exception as exc:
             if "Executable doesn't exist" in str(exc) or "not found" in str(exc).lower():
                 raise EngineUnavailable(f"could not start {engine.name} at {engine.executable}: {exc}") from exc
+            fatal = fatal_launch_line(str(exc))
+            if fatal:  # the browser itself gave up: relaunching cannot help
+                raise EngineUnavailable(f"{engine.name} ({engine.executable}) stopped at start: {fatal}") from exc
             raise
 
     async def _launch_chromium(self, engine: Engine) -> Browser:
+        check_socket_room(Path(os.environ.get("TMPDIR") or "/tmp"))
         args = [*CHROMIUM_ARGS, *([] if self.settings.site_isolation else CHROMIUM_NO_SITE_ISOLATION),
                 *self.settings.chromium_args]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -317,3 +321,26 @@ class Browsers:
         if context.browser is None:
             raise EngineUnavailable("Firefox started without a browser handle; upgrade Playwright (>=1.58)")
         return context.browser
+
+
+# Chromium's single-instance socket lives at $TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket, and a
+# Unix socket path has room for 107 bytes: measured, Chromium 156 aborts when TMPDIR is longer than 61.
+SOCKET_PATH_ROOM = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
+
+
+def check_socket_room(temporary_folder: Path) -> None:
+    """Refuse, with the fix, a temporary folder whose path is too long for Chromium to start in."""
+    length = len(str(temporary_folder).encode())
+    if length > SOCKET_PATH_ROOM:
+        raise EngineUnavailable(
+            f"the temporary folder {temporary_folder} has a path of {length} characters; Chromium cannot start "
+            f"when it is longer than {SOCKET_PATH_ROOM} (its socket path would pass the Unix limit). "
+            "Set TMPDIR to a shorter folder, for example TMPDIR=/tmp")
+
+
+def fatal_launch_line(message: str) -> str:
+    """The browser's own reason for giving up at start (Chromium's ``FATAL:`` log line), or ``""``."""
+    for line in message.splitlines():
+        if ":FATAL:" in line:
+            return line.split("] ", 1)[-1].strip()
+    return ""

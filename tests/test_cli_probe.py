@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,16 @@ def test_the_console_script_is_installed():
     script = Path(sys.executable).parent / "nettsjekk"
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "probe" in done.stdout and "validate" in done.stdout
+
+
+@pytest.mark.browser
+def test_a_temporary_folder_too_long_for_chromium_is_named_with_its_fix(tmp_path):
+    """Chromium aborts at start ("Socket path too long") when TMPDIR is long, as on a server whose
+    temporary folder lies deep in a home folder; the tester gets the folder and the fix, not a traceback."""
+    deep = tmp_path / ("x" * 80)
+    deep.mkdir()
+    done = subprocess.run([*CLI, "probe", "https://www.example-ordbok.no/"], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "TMPDIR": str(deep)})
+
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert str(deep) in done.stderr and "TMPDIR=/tmp" in done.stderr

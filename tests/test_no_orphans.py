@@ -4,16 +4,21 @@ leaves no process running within 10 seconds, and no temporary folder beyond the 
 A run's processes are found the way an administrator would: by the run's temporary folder
 (``$TMPDIR/nettsjekk-run-<id>``, named in its ``pid`` file) in ``/proc/*/cmdline``, or in the environment
 every process of the run inherits (Firefox's crash helper, Prefect's ephemeral server).
+
+Every run here, and every ``doctor`` that looks for its leftovers, gets a ``TMPDIR`` of its test's own:
+any nettsjekk run starting elsewhere on the machine (the other test worker) removes the leftovers it
+finds in *its* temporary folder, and would otherwise tidy up the very leftover a test is looking at.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -63,15 +68,15 @@ def test_a_run_killed_with_sigkill_leaves_no_browser_and_the_next_run_removes_it
 
     assert gone_within(PROMISE_S, folder) == [], "processes of the killed run still running"
     assert folder.is_dir(), "nothing was left to remove the folder: the next run must"
-    doctor = nettsjekk("doctor")
+    doctor = nettsjekk("doctor", tmp=tmp_path)
     assert doctor.returncode == 1 and str(folder) in doctor.stdout
     assert "Traceback" not in doctor.stderr
 
     probe = nettsjekk("probe", "https://ordbok.demo-eksamen.no/", "--browser", engine, "--proxy", demo_web.proxy_url,
-                      "--trust-ca", str(demo_web.ca_cert_path), "--timeout", "60")
+                      "--trust-ca", str(demo_web.ca_cert_path), "--timeout", "60", tmp=tmp_path)
     assert probe.returncode == 0, probe.stderr
     assert not folder.exists(), "the next run removes the folder of the killed one"
-    assert str(folder) not in nettsjekk("doctor").stdout
+    assert str(folder) not in nettsjekk("doctor", tmp=tmp_path).stdout
 
 
 @pytest.mark.parametrize("engine", ["chromium", "firefox"])
@@ -129,9 +134,9 @@ def test_doctor_names_a_leftover_and_cleans_it_up(tmp_path):
     run.wait()
     assert pid_alive(child)
 
-    found = nettsjekk("doctor")
+    found = nettsjekk("doctor", tmp=tmp_path)
     assert found.returncode == 1 and str(folder) in found.stdout and f"pid {child}" in found.stdout
-    cleaned = nettsjekk("doctor", "--clean")
+    cleaned = nettsjekk("doctor", "--clean", tmp=tmp_path)
     assert cleaned.returncode == 0, cleaned.stderr
     assert "Traceback" not in found.stderr + cleaned.stderr
     assert gone_within(PROMISE_S, folder) == [] and not folder.exists()
@@ -146,7 +151,8 @@ def start_verify(folder: Path, engine: str, rig: FakeInternet, api: str | None, 
                 "retries": {"attempts": 1}, "database": str(folder / "store.db"), "output_dir": str(folder / "runs")}
     config = folder / "nettsjekk.yaml"
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **env}
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "TMPDIR": str(temporary_base(folder)), **env}
     env.pop("PREFECT_API_URL", None)
     if api:
         env["PREFECT_API_URL"] = api
@@ -160,15 +166,28 @@ def wait_until_probing(run: subprocess.Popen, folder: Path, engine: str, timeout
     browser = {"chromium": "chromium", "firefox": "firefox"}[engine]
     while time.monotonic() < deadline:
         assert run.poll() is None, f"the run ended before it could be killed: {run.stderr.read()}"
-        run_folder = folder_of(run.pid)
+        run_folder = folder_of(run.pid, temporary_base(folder))
         if run_folder and stored_cells(folder / "store.db") and processes_of(run_folder, browser):
             return run_folder
         time.sleep(0.2)
     raise AssertionError("the run did not start probing in time")
 
 
-def folder_of(pid: int) -> Path | None:
-    for pid_file in Path(tempfile.gettempdir()).glob("nettsjekk-run-*/pid"):
+def temporary_base(test_folder: Path) -> Path:
+    """The ``TMPDIR`` of the runs (and doctors) of one test: short, as Chromium needs (its socket path)."""
+    base = Path("/tmp") / f"nettsjekk-test-{hashlib.sha1(str(test_folder).encode()).hexdigest()[:10]}"
+    base.mkdir(exist_ok=True)
+    return base
+
+
+@pytest.fixture(autouse=True)
+def _remove_temporary_base(tmp_path):
+    yield
+    shutil.rmtree(temporary_base(tmp_path), ignore_errors=True)
+
+
+def folder_of(pid: int, base: Path) -> Path | None:
+    for pid_file in base.glob("nettsjekk-run-*/pid"):
         if pid_file.read_text().split()[:1] == [str(pid)]:
             return pid_file.parent
     return None
@@ -214,8 +233,9 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
-def nettsjekk(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*NETTSJEKK, *args], capture_output=True, text=True, timeout=300, check=False)
+def nettsjekk(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TMPDIR": str(temporary_base(tmp))}
+    return subprocess.run([*NETTSJEKK, *args], capture_output=True, text=True, timeout=300, check=False, env=env)
 
 
 FAKE_RUN = """
@@ -231,7 +251,8 @@ sys.stdin.read()
 def start_fake_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, int]:
     """A run without browsers: its run folder, and a child in a session of its own (so killing the run's
     process group spares it) that carries the run's mark only in its environment."""
+    env = {**os.environ, "TMPDIR": str(temporary_base(tmp_path))}
     run = subprocess.Popen([sys.executable, "-c", FAKE_RUN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                           start_new_session=True, cwd=tmp_path)
+                           start_new_session=True, cwd=tmp_path, env=env)
     folder, child = run.stdout.readline().split()
     return run, Path(folder), int(child)
