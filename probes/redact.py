@@ -63,7 +63,8 @@ def redact_url(url: str | None) -> str | None:
 
 def redact_userinfo(url: str | None) -> str | None:
     """``url`` with only its user name and password replaced (``https://REDACTED@host/``); the rest
-    stays as it is, so the address can still be opened (the link crawler's browser recheck does)."""
+    stays as it is, so the address can still be opened (the link crawler's browser recheck opens
+    ``openable_url`` of it: the same address without user information)."""
     if not url or "@" not in url:
         return url
     try:
@@ -72,6 +73,16 @@ def redact_userinfo(url: str | None) -> str | None:
         return _USERINFO.sub(r"\1" + REDACTED + "@", url)
     netloc = _without_userinfo(parts.netloc)
     return url if netloc == parts.netloc else urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def openable_url(url: str) -> str:
+    """``url`` as a browser should open it after redaction: ``https://REDACTED@host/`` becomes
+    ``https://host/`` (a visit without the user name and password the link carried), where the
+    placeholder would otherwise be sent to the server as a user name."""
+    parts = urlsplit(url)
+    if parts.netloc.startswith(REDACTED + "@"):
+        return urlunsplit((parts.scheme, parts.netloc[len(REDACTED) + 1:], parts.path, parts.query, parts.fragment))
+    return url
 
 
 def _without_userinfo(netloc: str) -> str:

@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "allowlist_fixtures"
 NETTSJEKK = str(Path(sys.executable).with_name("nettsjekk"))
 MUST_DENY = {
     "search_engine": ["www.google.se", "google.de", "www.google.co.uk", "www.google.com.br", "google.no",
+                      "www.google.com.lc", "www.google.vg", "www.google.ac",
                       "www.bing.com", "yandex.ru", "yandex.com.tr", "www.baidu.com", "duckduckgo.com",
                       "www.ecosia.org", "www.startpage.com", "search.brave.com", "www.qwant.com", "kagi.com"],
     "translation": ["translate.google.se", "translate.google.de", "translate.google.com", "translate.google.no",

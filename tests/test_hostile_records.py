@@ -8,6 +8,7 @@ report; a mistyped ``database:`` creates nothing and a store this user may not w
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from openpyxl import load_workbook
 from nettsjekk.checkpoints import store as store_module
 from nettsjekk.checkpoints.config import load_config
@@ -22,7 +24,8 @@ from nettsjekk.checkpoints.plan import finish_run, prepare_run
 from nettsjekk.checkpoints.store import CellKey, Store
 from nettsjekk.core.errors import NoSuchStore, StoreError
 from nettsjekk.probes.crawler.results import Hop, LinkReport, LinkResult
-from nettsjekk.probes.redact import redact_text, redact_url
+from nettsjekk.probes.crawler.recheck import recheck_url
+from nettsjekk.probes.redact import openable_url, redact_text, redact_url
 from nettsjekk.reports.build import build_report
 from nettsjekk.reports.messages import Messages
 from nettsjekk.reports.render import write_ict
@@ -58,6 +61,37 @@ def test_the_link_crawler_reports_no_password_it_found_in_a_link():
     assert "https://REDACTED@ressurs.example.no/side" in text
     assert LinkResult(url="https://x.example.no/?key=1&code=2", source=None, status="ok").url == \
         "https://x.example.no/?key=1&code=2"  # still openable by the browser recheck
+
+
+def test_the_browser_recheck_opens_a_redacted_link_without_credentials_not_as_user_redacted():
+    """A link ``https://kari:hemmelig@host/`` is stored as ``https://REDACTED@host/``; rechecking that
+    would log in to the server as a user called REDACTED. The recheck opens the bare address."""
+    opened = []
+
+    class Page:
+        def on(self, *_):
+            pass
+
+        async def goto(self, url, **_):
+            opened.append(url)
+            raise PlaywrightTimeout("stop here")
+
+    class Context:
+        async def new_page(self):
+            return Page()
+
+        async def close(self):
+            pass
+
+    class Browsers:
+        async def new_context(self, *_, **__):
+            return Context()
+
+    link = LinkResult(url="https://kari:hemmelig@ressurs.example.no/side?q=1", source=None, status="broken")
+    seen = asyncio.run(recheck_url(Browsers(), link.url, "chromium", None, timeout_s=1))
+
+    assert opened == ["https://ressurs.example.no/side?q=1"] and seen.outcome == "failed"
+    assert openable_url("https://ressurs.example.no/REDACTED@x") == "https://ressurs.example.no/REDACTED@x"
 
 
 @pytest.mark.browser

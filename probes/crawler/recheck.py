@@ -24,6 +24,7 @@ from nettsjekk.probes.crawler.botwall import Wall, detect_wall
 from nettsjekk.probes.crawler.policy import policy
 from nettsjekk.probes.crawler.results import LinkReport, LinkResult, Recheck
 from nettsjekk.probes.crawler.scope import host_of
+from nettsjekk.probes.redact import openable_url
 from nettsjekk.probes.runner import gather_limited
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", pr
 async def recheck_url(browsers: Browsers, url: str, engine: str, proxy: str | None,
                       timeout_s: float = 20.0, challenge_wait_s: float = 8.0,
                       storage_state: dict | None = None) -> Recheck:
-    """What ``engine`` sees at ``url``: passed, failed (with the reason) or challenged."""
+    """What ``engine`` sees at ``url``: passed, failed (with the reason) or challenged. A link whose user
+    name and password were redacted is opened without them (``probes.redact.openable_url``)."""
+    url = openable_url(url)
     try:
         context = await browsers.new_context(engine, proxy=proxy, timeout_ms=int(timeout_s * 1000),
                                              storage_state=storage_state)
