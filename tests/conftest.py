@@ -1,7 +1,15 @@
-"""Shared fixtures: the fake internet and real browsers driven through nettsjekk's own seam."""
+"""Shared fixtures: the fake internet and real browsers driven through nettsjekk's own seam.
+
+How the two test workers share the suite (``pytest -n 2 --dist loadgroup``): every test module is one
+xdist group, so its module-scoped fixtures (a whole ``nettsjekk verify`` run, a Squid, a fresh venv) run
+once on one worker instead of once per worker. A module that sets ``SHARDED = True`` (the labelled
+corpus) is spread over both workers test by test; an explicit ``xdist_group`` mark wins.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +23,36 @@ SITES = Path(__file__).parent / "sites"
 ENGINES = ("chromium", "firefox")
 
 
+def pytest_configure(config):
+    """Each worker gets a Prefect home of its own (profiles, the ephemeral server's database), so two
+    workers never share one SQLite file ("database is locked")."""
+    if "PREFECT_HOME" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix=f"nettsjekk-tests-prefect-{worker}-")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and not getattr(item.module, "SHARDED", False):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def pytest_collection_finish(session):
+    """Refuse to run when xdist silently ignores the groups (pytest 9.2 with pytest-xdist 3.8 did)."""
+    if session.config.getoption("loadgroup", default=False):
+        lost = [item.nodeid for item in session.items
+                if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist ignored the xdist_group of {len(lost)} tests (first: {lost[0]}); "
+                                    "use the pytest version pinned in pyproject.toml")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_state_folder(tmp_path_factory):
     """Login sessions of the tester's own machine (``~/.local/state/nettsjekk``) never reach a test, and no
     test writes there: the default state folder is a temporary one (subprocesses inherit it)."""
-    import os
 
     folder = tmp_path_factory.mktemp("state")
     before = os.environ.get("NETTSJEKK_STATE_DIR")
@@ -33,8 +66,7 @@ def private_state_folder(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def prefect_api():
-    """One temporary Prefect server and database for the session (per xdist worker; the flow tests share
-    the ``prefect`` xdist group, so with ``--dist loadgroup`` one worker starts it once)."""
+    """One temporary Prefect server and database per test worker, started by the first module that asks."""
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 

@@ -18,6 +18,7 @@ from nettsjekk.probes.rulebook import CATEGORIES, default_rules
 from nettsjekk.probes.service import ProbeService
 
 CORPUS = Path(__file__).parent / "corpus"
+SHARDED = True  # one test per label file and engine, spread over both test workers (tests/conftest.py)
 LABEL_FILES = sorted((CORPUS / "labels").glob("*.yaml"))
 
 

@@ -17,7 +17,7 @@ from nettsjekk.fakenet import FakeInternet, Route
 from nettsjekk.checkpoints.config import ConfigFileError, load_config
 from nettsjekk.checkpoints.store import Store
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]
+pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_WEB, DEMO_LIST = ROOT / "demo_web", ROOT / "lists" / "demo.yaml"
 FLOWDATA = Path(__file__).parent / "flowdata"

@@ -28,7 +28,7 @@ from nettsjekk.reports.build import build_report
 from nettsjekk.checkpoints.store import Store
 from nettsjekk.probes.service import ProbeService
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]
+pytestmark = [pytest.mark.browser]
 LOGINDATA = Path(__file__).parent / "logindata"
 SITES = Path(__file__).parent / "sites"
 USER = "elev1@testfylke.no"

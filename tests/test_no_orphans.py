@@ -28,20 +28,11 @@ import yaml
 from nettsjekk.checkpoints.store import Store
 from nettsjekk.fakenet import FakeInternet
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("prefect")]
+pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_WEB, DEMO_LIST = ROOT / "demo_web", ROOT / "lists" / "demo.yaml"
 NETTSJEKK = [sys.executable, "-m", "nettsjekk.cli.main"]
 PROMISE_S = 10
-
-
-@pytest.fixture(scope="module")
-def prefect_api():
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="module")

@@ -47,15 +47,6 @@ def write_config(folder: Path, rig: FakeInternet | None = None, **extra) -> Path
 
 
 @pytest.fixture(scope="module")
-def prefect_api():
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
-
-
-@pytest.fixture(scope="module")
 def verified(prefect_api, tmp_path_factory):
     """``nettsjekk verify`` run to its end in a subprocess: (exit code, output, summary.json, Testmal rows)."""
     folder = tmp_path_factory.mktemp("county")
@@ -79,7 +70,6 @@ def column(rows: list[dict], resource: str) -> dict[str, str]:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("prefect")
 def test_verify_replays_every_resource_under_its_allowlist_and_fills_the_testmal_column(verified):
     done, summary, rows, requested = verified
 
@@ -94,7 +84,6 @@ def test_verify_replays_every_resource_under_its_allowlist_and_fills_the_testmal
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("prefect")
 def test_a_missing_host_is_a_condition_and_a_reachable_forbidden_link_is_not_ok(verified):
     _done, summary, _rows, _requested = verified
     verdicts = summary["verdicts"]
@@ -109,7 +98,6 @@ def test_a_missing_host_is_a_condition_and_a_reachable_forbidden_link_is_not_ok(
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("prefect")
 def test_summary_json_has_the_replay_per_resource_and_engine(verified):
     _done, summary, _rows, _requested = verified
     replay = summary["replay"]
