@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "allowlist_fixtures"
 NETTSJEKK = str(Path(sys.executable).with_name("nettsjekk"))
 MUST_DENY = {
     "search_engine": ["www.google.se", "google.de", "www.google.co.uk", "www.google.com.br", "google.no",
-                      "www.google.com.lc", "www.google.vg", "www.google.ac",
+                      "www.google.com.lc", "www.google.vg", "www.google.ac", "www.msn.com",
                       "www.bing.com", "yandex.ru", "yandex.com.tr", "www.baidu.com", "duckduckgo.com",
                       "www.ecosia.org", "www.startpage.com", "search.brave.com", "www.qwant.com", "kagi.com"],
     "translation": ["translate.google.se", "translate.google.de", "translate.google.com", "translate.google.no",
@@ -27,8 +27,13 @@ MUST_DENY = {
                     "papago.naver.com", "context.reverso.net", "fanyi.baidu.com", "translate.bing.com"],
     "ai": ["gemini.google.com", "claude.ai", "copilot.microsoft.com", "www.perplexity.ai", "chat.mistral.ai",
            "chat.deepseek.com", "kimi.com", "www.kimi.com", "chat.qwen.ai", "chatgpt.com", "chat.openai.com",
-           "poe.com", "character.ai", "you.com", "grok.com", "x.ai", "www.meta.ai"],
-    "communication": ["widget.intercom.io", "web.whatsapp.com", "discord.com", "teams.microsoft.com"],
+           "poe.com", "character.ai", "you.com", "grok.com", "x.ai", "www.meta.ai", "photomath.com",
+           "www.wolframalpha.com", "www.symbolab.com", "socratic.org"],
+    "communication": ["widget.intercom.io", "web.whatsapp.com", "discord.com", "teams.microsoft.com",
+                      # sharing and cloud collaboration, which the guide counts as communication
+                      "drive.google.com", "docs.google.com", "onedrive.live.com", "1drv.ms", "kommune-my.sharepoint.com",
+                      "www.office.com", "www.dropbox.com", "www.icloud.com", "wetransfer.com", "www.notion.so",
+                      "miro.com", "www.canva.com", "mail.proton.me", "outlook.com", "brainly.com"],
     "social": ["www.facebook.com", "connect.facebook.net", "www.instagram.com", "x.com", "www.tiktok.com"],
     "video": ["www.youtube.com", "www.youtube-nocookie.com", "vimeo.com", "player.vimeo.com"],
     "compromised": ["cdn.polyfill.io"],
