@@ -144,3 +144,16 @@ def test_a_slow_answer_that_recovers_after_one_round_wakes_nobody(tmp_path, chan
         watch.stop()
     assert watch.alerts == [] and hook.received == []
     assert WatchLog(watch.setup.store).intervals() == []
+
+
+def test_the_exam_days_become_one_schedule_each_at_their_from_time(tmp_path):
+    from nettsjekk.flows.watch import exam_day_schedules
+
+    with FakeInternet([SITES], name="kontoret") as office:
+        path = write_config(tmp_path, [("kontoret", office)],
+                            exam_days=[{"date": "2027-05-21", "from": "09:00", "to": "14:00"},
+                                       {"date": "2027-05-20", "from": "08:30", "to": "13:30"}])
+    schedules = exam_day_schedules(load_config(path), path, every="1m")
+    assert [s.rrule.split("\n")[0] for s in schedules] == ["DTSTART:20270520T083000", "DTSTART:20270521T090000"]
+    assert {s.timezone for s in schedules} == {"Europe/Oslo"}
+    assert schedules[0].parameters == {"config_path": str(path), "every": "1m", "status_page": None}

@@ -133,6 +133,7 @@ def test_a_bad_exam_days_entry_is_one_file_line_error(tmp_path, office):
     (("incident", "add", "--school", "A", "--resource", "finnes-ikke", "--at", "10:00", "--text", "x"),
      "no such resource"),
     (("incidents", "--day", "2027-13-01"), "--day '2027-13-01'"),
+    (("watch", "--schedule"), "no exam_days:"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, office, args, says):
     config_path = write_config(tmp_path, [("kontoret", office)])

@@ -17,7 +17,10 @@ def _stop_on_sigterm() -> None:
     def handler(signum, frame):  # noqa: ARG001 - signal's signature
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handler)
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (a Prefect flow run in a worker thread): Prefect stops it
+        pass
 
 
 def run_watch(config_path: Path, start: str | None, end: str | None, every: str, rounds: int | None,
