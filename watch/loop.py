@@ -26,6 +26,19 @@ from nettsjekk.watch.status_page import PageInput, render, write
 from nettsjekk.watch.words import Words
 
 
+MAX_ESCALATIONS = 12
+"""Browser probes per round at most (one after another); beyond them the cheap check's word stands, so a
+vendor outage across many resources cannot stretch a round past its interval."""
+
+
+def worth_a_look(tracker: Tracker, seen: Observation) -> bool:
+    """A browser looks when the cheap check failed or answered differently from the last round, but not
+    again at an outage already confirmed with the same cause."""
+    if seen.state != UP:
+        return not (tracker.state == seen.state and tracker.cause == seen.cause and tracker.host == seen.host)
+    return bool(tracker.fingerprint) and seen.fingerprint != tracker.fingerprint
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -120,8 +133,7 @@ class Watch:
             for target in self.setup.targets:
                 tracker = self.tracker(target.resource_id, probe.name)
                 observation = observations[target.resource_id]
-                if self.setup.escalator and (observation.state != UP or
-                                             (tracker.fingerprint and observation.fingerprint != tracker.fingerprint)):
+                if self.setup.escalator and escalations < MAX_ESCALATIONS and worth_a_look(tracker, observation):
                     observation = self.setup.escalator.look(target, probe, observation)
                     escalations += 1
                 change = observe(tracker, observation, at)
