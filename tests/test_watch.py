@@ -157,3 +157,40 @@ def test_the_exam_days_become_one_schedule_each_at_their_from_time(tmp_path):
     assert [s.rrule.split("\n")[0] for s in schedules] == ["DTSTART:20270520T083000", "DTSTART:20270521T090000"]
     assert {s.timezone for s in schedules} == {"Europe/Oslo"}
     assert schedules[0].parameters == {"config_path": str(path), "every": "1m", "status_page": None}
+
+
+def test_a_school_whose_proxy_accepts_but_never_answers_is_one_location_alert(tmp_path, channels):
+    """Not scripted in the fake internet: a hung proxy (it takes the connection and says nothing) makes
+    every resource there time out; that is the location, not N outages."""
+    import socket
+    import threading
+    from types import SimpleNamespace
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    held = []
+
+    def take_and_keep_quiet():
+        while True:
+            try:
+                held.append(silent.accept())
+            except OSError:
+                return
+    threading.Thread(target=take_and_keep_quiet, daemon=True).start()
+    with FakeInternet([SITES], name="kontoret") as office:
+        hung = SimpleNamespace(proxy_url=f"http://127.0.0.1:{silent.getsockname()[1]}", ca_cert_path=office.ca_cert_path)
+        alerts = {"webhook": channels[0].url}
+        config = load_config(write_config(tmp_path, [("kontoret", office), ("skolen", hung)], timeout_s=1,
+                                          alerts=alerts))
+        seed_inventory(config.database, ["kontoret", "skolen"])
+        setup, _ = build_setup(config, every_s=60, browser=False)
+        clock = Clock()
+        watch = Watch(setup, clock=clock, emit=lambda line: None)
+        rounds(watch, clock, 3)
+        watch.stop()
+    silent.close()
+    for connection, _address in held:
+        connection.close()
+    assert [(a.kind, a.location, a.cause) for a in watch.alerts] == [("location_unreachable", "skolen", "all_fail")]
+    assert "ingen ressurs svarer gjennom proxyen" in watch.alerts[0].text

@@ -65,7 +65,8 @@ def make_alert(change: Change, action: str, words: Words, timezone: str, proxy: 
     else:
         todo = words(f"action.{action}", host=change.host or "?", location=change.location)
         if change.resource_id == LOCATION:
-            text = words("alert.location", location=change.location, since=since, proxy=proxy or "?", action=todo)
+            reason = words(f"location_cause.{change.cause or 'proxy'}", proxy=proxy or "?")
+            text = words("alert.location", location=change.location, since=since, reason=reason, action=todo)
             kind = "location_unreachable"
         else:
             host_part = words("alert.host_part", host=change.host) if change.host else ""

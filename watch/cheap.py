@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from nettsjekk.watch.inventory import Target
-from nettsjekk.watch.states import DEGRADED, DOWN, UNREACHABLE, UP, Observation
+from nettsjekk.watch.states import DEGRADED, DOWN, UP, Observation
 
 USER_AGENT = "nettsjekk-watch/1 (exam-day availability check)"
 SQUID_CAUSES = {"ERR_ACCESS_DENIED": "blocked", "ERR_DNS_FAIL": "dns", "ERR_CONNECT_FAIL": "connection",
@@ -153,22 +153,34 @@ class LocationChecker:
         return Observation(UP, fingerprint=fingerprint)
 
 
+@dataclass(frozen=True)
+class Unreachable:
+    """A location whose resources cannot be checked: ``proxy`` (its proxy refuses connections) or
+    ``all_fail`` (every home page failed there, the way a dead uplink or a hung proxy looks)."""
+
+    cause: str
+
+
+ALL_FAIL_MIN = 2
+"""A location where this many resources or more all fail is unreachable, not N outages."""
+
+
 async def check_location(probe: Probe, targets: list[Target], cookies: dict[str, dict] | None = None,
-                         counts: RoundCounts | None = None) -> dict[str, Observation] | None:
-    """Every target's observation at one location; None when the location's proxy does not answer."""
+                         counts: RoundCounts | None = None) -> dict[str, Observation] | Unreachable:
+    """Every target's observation at one location, or why the location cannot be checked."""
     if not await proxy_answers(probe.proxy):
-        return None
+        return Unreachable("proxy")
     cookies = cookies or {}
     async with LocationChecker(probe, counts) as checker:
         found = await asyncio.gather(*(checker.resource(t, cookies.get(t.resource_id)) for t in targets))
+    if len(found) >= ALL_FAIL_MIN and all(seen.state == DOWN for seen in found):
+        return Unreachable("all_fail")
     return {target.resource_id: seen for target, seen in zip(targets, found)}
 
 
 async def check_round(probes: list[Probe], targets: list[Target], cookies: dict[str, dict] | None = None,
-                      counts: RoundCounts | None = None) -> dict[str, dict[str, Observation] | None]:
-    """Every location at once: location name -> its observations (None: location unreachable)."""
+                      counts: RoundCounts | None = None) -> dict[str, dict[str, Observation] | Unreachable]:
+    """Every location at once: location name -> its observations, or ``Unreachable``."""
     results = await asyncio.gather(*(check_location(p, targets, cookies, counts) for p in probes))
     return {probe.name: result for probe, result in zip(probes, results)}
 
-
-UNREACHABLE_OBSERVATION = Observation(UNREACHABLE, "proxy", None)

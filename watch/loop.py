@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nettsjekk.checkpoints.store import Store, WatchLog
 from nettsjekk.watch.alerts import Alert, deliver, make_alert
-from nettsjekk.watch.cheap import Probe, RoundCounts, check_round
+from nettsjekk.watch.cheap import Probe, RoundCounts, Unreachable, check_round
 from nettsjekk.watch.escalate import Escalator
 from nettsjekk.watch.inventory import Target
 from nettsjekk.watch.states import BAD, DOWN, LOCATION, UNREACHABLE, UP, Change, Observation, Tracker, observe
@@ -126,9 +126,10 @@ class Watch:
         for probe in self.setup.probes:
             observations = seen[probe.name]
             place = self.tracker(LOCATION, probe.name)
-            change = observe(place, Observation(UNREACHABLE, "proxy") if observations is None else Observation(UP), at)
+            gone = isinstance(observations, Unreachable)
+            change = observe(place, Observation(UNREACHABLE, observations.cause) if gone else Observation(UP), at)
             changes += [change] if change else []
-            if observations is None or place.state == UNREACHABLE:
+            if gone or place.state == UNREACHABLE:
                 continue
             for target in self.setup.targets:
                 tracker = self.tracker(target.resource_id, probe.name)
@@ -174,7 +175,7 @@ class Watch:
                 tracker.interval_id = self.log.open_interval(tracker.resource_id, tracker.location, tracker.state,
                                                              tracker.cause, tracker.host, started.get(key, at))
 
-    def _alert(self, change: Change, seen: dict[str, dict[str, Observation] | None]) -> Alert:
+    def _alert(self, change: Change, seen: dict[str, dict[str, Observation] | Unreachable]) -> Alert:
         probe = next(p for p in self.setup.probes if p.name == change.location)
         if change.resource_id == LOCATION:
             action = "nothing"
@@ -182,7 +183,7 @@ class Watch:
             action = "firewall"
         else:
             elsewhere = [obs[change.resource_id] for name, obs in seen.items()
-                         if name != change.location and obs is not None]
+                         if name != change.location and not isinstance(obs, Unreachable)]
             everywhere = all(o.state != UP and (o.host == change.host) for o in elsewhere)
             action = "vendor" if everywhere else "firewall"
         return make_alert(change, action, self.setup.words, self.setup.timezone, probe.proxy)
