@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class Watch:
         self.trackers: dict[tuple[str, str], Tracker] = {}
         self.alerts: list[Alert] = []
         self.rounds = 0
+        self.stopping = threading.Event()
+        """Set (by SIGTERM, Ctrl-C) to end the watch after the round in progress."""
         self._resume()
 
     # -- state kept across restarts ------------------------------------------------------------
@@ -207,19 +210,18 @@ class Watch:
         write(self.setup.status_page, render(page, self.setup.words))
 
     # -- the whole watch ---------------------------------------------------------------------
-    def run(self, rounds: int | None = None, until: dt.datetime | None = None,
-            sleep: Callable[[float], None] = time.sleep) -> None:
-        """Rounds every ``every_s`` seconds (start to start) until ``rounds`` are done or ``until``;
-        the open intervals are closed however it ends (Ctrl-C and SIGTERM included)."""
+    def run(self, rounds: int | None = None, until: dt.datetime | None = None) -> None:
+        """Rounds every ``every_s`` seconds (start to start) until ``rounds`` are done, ``until``, or
+        ``stopping`` is set; the open intervals are closed however it ends."""
         try:
-            while rounds is None or self.rounds < rounds:
+            while (rounds is None or self.rounds < rounds) and not self.stopping.is_set():
                 if until is not None and self.clock() >= until:
                     break
                 began = time.monotonic()
                 self.round()
                 if rounds is not None and self.rounds >= rounds:
                     break
-                sleep(max(0.0, self.setup.every_s - (time.monotonic() - began)))
+                self.stopping.wait(max(0.0, self.setup.every_s - (time.monotonic() - began)))
         finally:
             self.stop()
 

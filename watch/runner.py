@@ -4,7 +4,6 @@ until ``--to`` or ``--rounds``, close the open intervals however it ends (SIGTER
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,14 +12,16 @@ from nettsjekk.watch.configure import build_setup, parse_every, window
 from nettsjekk.watch.loop import Watch, utc_now
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals(watcher: Watch) -> None:
+    """SIGTERM and Ctrl-C end the watch after the round in progress (its open intervals closed)."""
     def handler(signum, frame):  # noqa: ARG001 - signal's signature
-        raise KeyboardInterrupt
+        watcher.stopping.set()
 
-    try:
-        signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (a Prefect flow run in a worker thread): Prefect stops it
-        pass
+    for number in (signal.SIGTERM, signal.SIGINT):
+        try:
+            signal.signal(number, handler)
+        except ValueError:  # not the main thread (a Prefect flow run): Prefect cancels it its own way
+            pass
 
 
 def run_watch(config_path: Path, start: str | None, end: str | None, every: str, rounds: int | None,
@@ -34,14 +35,11 @@ def run_watch(config_path: Path, start: str | None, end: str | None, every: str,
         emit(note)
     emit(f"watching {len(setup.targets)} resources at {', '.join(p.name for p in setup.probes)} every {every_s:g} s"
          + (f" until {finish:%H:%M}" if finish else "") + (f", {rounds} rounds" if rounds else ""))
-    _stop_on_sigterm()
     watcher = Watch(setup, emit=emit)
-    try:
-        if begin and utc_now() < begin:
-            emit(f"waiting until {begin:%H:%M}")
-            time.sleep((begin - utc_now()).total_seconds())
-        watcher.run(rounds, finish)
-    except KeyboardInterrupt:
-        emit("stopped; open intervals closed")
+    _stop_on_signals(watcher)
+    if begin and utc_now() < begin:
+        emit(f"waiting until {begin:%H:%M}")
+        watcher.stopping.wait((begin - utc_now()).total_seconds())
+    watcher.run(rounds, finish)
+    emit(f"stopped after {watcher.rounds} rounds; open intervals closed")
     return watcher
-
