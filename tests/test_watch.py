@@ -194,3 +194,17 @@ def test_a_school_whose_proxy_accepts_but_never_answers_is_one_location_alert(tm
         connection.close()
     assert [(a.kind, a.location, a.cause) for a in watch.alerts] == [("location_unreachable", "skolen", "all_fail")]
     assert "ingen ressurs svarer gjennom proxyen" in watch.alerts[0].text
+
+
+def test_the_watch_window_is_todays_exam_day_unless_from_and_to_are_given(tmp_path):
+    from nettsjekk.watch.configure import window
+
+    with FakeInternet([SITES], name="kontoret") as office:
+        path = write_config(tmp_path, [("kontoret", office)],
+                            exam_days=[{"date": "2027-05-20", "from": "09:00", "to": "15:00"}])
+    config = load_config(path)
+    begin, end = window(config, None, None, dt.date(2027, 5, 20))
+    assert (begin.isoformat(), end.isoformat()) == ("2027-05-20T09:00:00+02:00", "2027-05-20T15:00:00+02:00")
+    begin, end = window(config, None, "12:30", dt.date(2027, 5, 20))
+    assert (begin.strftime("%H:%M"), end.strftime("%H:%M")) == ("09:00", "12:30")
+    assert window(config, None, None, dt.date(2027, 5, 21)) == (None, None), "not an exam day: no window"

@@ -128,7 +128,6 @@ def test_a_bad_exam_days_entry_is_one_file_line_error(tmp_path, office):
 
 @pytest.mark.parametrize("args, says", [
     (("watch", "--every", "0s"), "--every '0s'"),
-    (("watch", "--every", "soon"), "--every 'soon'"),
     (("watch", "--from", "9 o'clock"), "--from"),
     (("incident", "add", "--school", "A", "--resource", "finnes-ikke", "--at", "10:00", "--text", "x"),
      "no such resource"),
