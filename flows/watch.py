@@ -20,8 +20,8 @@ from nettsjekk.core.errors import ConfigError
 
 @flow(name="exam-watch", log_prints=True)
 def exam_watch(config_path: str, every: str = "2m", status_page: str | None = None, list_name: str | None = None,
-               browser: bool = True) -> dict:
-    """Watch today's exam window (``exam_days:``) and return what happened: rounds, alerts, intervals."""
+               browser: bool = True, rounds: int | None = None) -> dict:
+    """Watch today's exam window (``exam_days:``; ``rounds`` ends it sooner) and return the rounds and alerts."""
     from nettsjekk.checkpoints.config import load_config
     from nettsjekk.watch.configure import window
     from nettsjekk.watch.runner import run_watch
@@ -30,7 +30,7 @@ def exam_watch(config_path: str, every: str = "2m", status_page: str | None = No
     begin, finish = window(load_config(Path(config_path)), None, None)
     if finish is None:
         raise ConfigError(f"{config_path}: today is not among exam_days:, so the watch has no window")
-    watcher = run_watch(Path(config_path), None, None, every, None, Path(status_page) if status_page else None,
+    watcher = run_watch(Path(config_path), None, None, every, rounds, Path(status_page) if status_page else None,
                         list_name, None, browser, logger.info)
     return {"rounds": watcher.rounds, "alerts": [a.to_json() for a in watcher.alerts]}
 
