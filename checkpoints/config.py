@@ -128,6 +128,46 @@ class LinkCheck(Strict):
     """Open bot-blocked and ambiguous links in a real browser before calling them broken."""
 
 
+HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class ExamDay(Strict):
+    """``exam_days:`` entry: a day the exam-day watch runs, from and to (local time, ``timezone:``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    date: dt.date
+    from_: HourMinute = Field("09:00", alias="from")
+    to: HourMinute = "15:00"
+
+    @model_validator(mode="after")
+    def _from_before_to(self) -> ExamDay:
+        if self.from_ >= self.to:
+            raise ValueError(f"'from' ({self.from_}) must be before 'to' ({self.to})")
+        return self
+
+
+class EmailAlerts(Strict):
+    """``alerts: email:``: the SMTP server the exam-day watch sends alerts through. The password is
+    never written here: ``password_env`` names the environment variable that holds it."""
+
+    server: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    starttls: bool = False
+    user: str | None = None
+    password_env: str = "NETTSJEKK_SMTP_PASSWORD"
+    from_: str = Field(alias="from")
+    to: Annotated[list[str], Field(min_length=1)]
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Alerts(Strict):
+    """``alerts:``: where the exam-day watch sends its alerts (see README: Exam-day watch)."""
+
+    webhook: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    email: EmailAlerts | None = None
+    lang: Literal["nb", "en"] = "nb"
+
+
 class Settings(Strict):
     """The whole configuration file."""
 
@@ -165,6 +205,9 @@ class Settings(Strict):
     """Folder for saved login sessions; default ``$NETTSJEKK_STATE_DIR`` or ``~/.local/state/nettsjekk``."""
     observe: ObserveSettings = ObserveSettings()
     links: LinkCheck = LinkCheck()
+    exam_days: list[ExamDay] = Field(default_factory=list)
+    """The days and hours of the exam-day watch (``nettsjekk watch``, its Prefect schedule)."""
+    alerts: Alerts = Alerts()
 
     @field_validator("tester")
     @classmethod

@@ -78,6 +78,24 @@ MIGRATIONS = (
         PRIMARY KEY (run_id, resource_id, location)
     );
     """,
+    """
+    CREATE TABLE watch_intervals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, resource_id TEXT NOT NULL, location TEXT NOT NULL,
+        state TEXT NOT NULL, cause TEXT, host TEXT, started_at TEXT NOT NULL, ended_at TEXT, duration_s REAL,
+        closed_by TEXT
+    );
+    CREATE TABLE watch_states (
+        resource_id TEXT NOT NULL, location TEXT NOT NULL, state TEXT NOT NULL, since TEXT NOT NULL,
+        observed TEXT NOT NULL, observed_since TEXT NOT NULL, repeat INTEGER NOT NULL, cause TEXT, host TEXT,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (resource_id, location)
+    );
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, school TEXT NOT NULL, resource_id TEXT NOT NULL, at TEXT NOT NULL,
+        text TEXT NOT NULL, recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX watch_intervals_start ON watch_intervals(started_at);
+    """,
 )
 
 
@@ -303,6 +321,71 @@ class Store:
     def baseline(self, name: str = "default") -> str | None:
         row = self._db.execute("SELECT run_id FROM baselines WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
+
+
+class WatchLog:
+    """The exam-day watch's downtime log in the results store: intervals (opened the moment a state
+    is confirmed, so a killed watch loses none), the last state of every resource × location (so a
+    restarted watch carries on), and the incidents schools report by phone."""
+
+    INTERVAL_KEYS = ("id", "resource_id", "location", "state", "cause", "host", "started_at", "ended_at",
+                     "duration_s", "closed_by")
+    STATE_KEYS = ("resource_id", "location", "state", "since", "observed", "observed_since", "repeat", "cause", "host",
+                  "seen_at")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def open_interval(self, resource_id: str, location: str, state: str, cause: str | None, host: str | None,
+                      started_at: str) -> int:
+        with self.store._tx() as db:
+            cursor = db.execute("INSERT INTO watch_intervals (resource_id, location, state, cause, host, started_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", (resource_id, location, state, cause, host, started_at))
+            return cursor.lastrowid
+
+    def close_interval(self, interval_id: int, ended_at: str, closed_by: str) -> None:
+        row = self.store._db.execute("SELECT started_at FROM watch_intervals WHERE id = ?", (interval_id,)).fetchone()
+        duration = (dt.datetime.fromisoformat(ended_at) - dt.datetime.fromisoformat(row[0])).total_seconds()
+        with self.store._tx() as db:
+            db.execute("UPDATE watch_intervals SET ended_at = ?, duration_s = ?, closed_by = ? WHERE id = ? "
+                       "AND ended_at IS NULL", (ended_at, max(0.0, duration), closed_by, interval_id))
+
+    def open_intervals(self) -> list[dict]:
+        rows = self.store._db.execute(f"SELECT {', '.join(self.INTERVAL_KEYS)} FROM watch_intervals "
+                                      "WHERE ended_at IS NULL ORDER BY id")
+        return [dict(zip(self.INTERVAL_KEYS, row)) for row in rows]
+
+    def intervals(self, since: str | None = None, until: str | None = None) -> list[dict]:
+        """Intervals that overlap [since, until) (ISO times in UTC), oldest first."""
+        query = f"SELECT {', '.join(self.INTERVAL_KEYS)} FROM watch_intervals WHERE 1=1"
+        args: list = []
+        if until:
+            query, args = query + " AND started_at < ?", [*args, until]
+        if since:
+            query, args = query + " AND (ended_at IS NULL OR ended_at >= ?)", [*args, since]
+        return [dict(zip(self.INTERVAL_KEYS, row)) for row in self.store._db.execute(query + " ORDER BY started_at, id",
+                                                                                    args)]
+
+    def save_states(self, states: list[dict]) -> None:
+        with self.store._tx() as db:
+            db.executemany(f"INSERT OR REPLACE INTO watch_states ({', '.join(self.STATE_KEYS)}) VALUES "
+                           f"({', '.join('?' * len(self.STATE_KEYS))})",
+                           [tuple(s[k] for k in self.STATE_KEYS) for s in states])
+
+    def states(self) -> list[dict]:
+        rows = self.store._db.execute(f"SELECT {', '.join(self.STATE_KEYS)} FROM watch_states")
+        return [dict(zip(self.STATE_KEYS, row)) for row in rows]
+
+    def add_incident(self, school: str, resource_id: str, at: str, text: str) -> int:
+        with self.store._tx() as db:
+            return db.execute("INSERT INTO incidents (school, resource_id, at, text, recorded_at) VALUES "
+                              "(?, ?, ?, ?, ?)", (school, resource_id, at, text, now())).lastrowid
+
+    def incidents(self, since: str | None = None, until: str | None = None) -> list[dict]:
+        keys = ("id", "school", "resource_id", "at", "text", "recorded_at")
+        rows = self.store._db.execute(f"SELECT {', '.join(keys)} FROM incidents WHERE at >= ? AND at < ? "
+                                      "ORDER BY at, id", (since or "", until or "9999"))
+        return [dict(zip(keys, row)) for row in rows]
 
 
 def _writable(path: Path) -> bool:

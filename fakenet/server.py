@@ -17,7 +17,10 @@ What it answers for ``scheme://host/path``:
 * special paths: ``/__fakenet/status/<code>``, ``/__fakenet/delay/<ms>/<path>``, ``/__fakenet/hang``,
   ``/__fakenet/stream``, ``/__fakenet/loop/<n>`` (a redirect loop), ``/__fakenet/redirect/<code>?to=URL``;
 * 502 with ``X-Squid-Error: ERR_DNS_FAIL 0`` for a host no root has (Squid's own DNS-failure answer);
-* 403 with ``X-Squid-Error: ERR_ACCESS_DENIED 0`` for a host this location blocks.
+* 403 with ``X-Squid-Error: ERR_ACCESS_DENIED 0`` for a host this location blocks;
+* 503 with ``X-Squid-Error: ERR_CONNECT_FAIL 111`` for a host taken down (``take_down(host)``, until
+  ``bring_up(host)``): the origin refuses connections, as Squid reports it. With ``block_host`` /
+  ``unblock_host`` this scripts outages at runtime (the exam-day watch's tests).
 
 Several instances over the same roots, each with its own latency, blocked hosts and overlay root,
 are several test "locations".
@@ -138,6 +141,7 @@ class FakeInternet:
         self.latency_ms = latency_ms
         self.host_latency_ms: dict[str, int] = {}
         self.blocked_hosts = {h.lower() for h in blocked_hosts}
+        self.down_hosts: set[str] = set()
         self.routes = RouteTable()
         self.handlers: dict[tuple[str, str], Handler] = {}
         self.requests: list[LoggedRequest] = []
@@ -204,6 +208,16 @@ class FakeInternet:
 
     def block_host(self, host: str) -> None:
         self.blocked_hosts.add(host.lower())
+
+    def unblock_host(self, host: str) -> None:
+        self.blocked_hosts.discard(host.lower())
+
+    def take_down(self, host: str) -> None:
+        """``host`` stops answering (the proxy says ``ERR_CONNECT_FAIL``) until ``bring_up``."""
+        self.down_hosts.add(host.lower())
+
+    def bring_up(self, host: str) -> None:
+        self.down_hosts.discard(host.lower())
 
     def reset(self) -> None:
         """Forget the request log and restart ``sequence`` routes."""
@@ -300,6 +314,9 @@ class FakeInternet:
         if host in self.blocked_hosts:
             return _Answer(403, {"X-Squid-Error": "ERR_ACCESS_DENIED 0", "Content-Type": "text/plain"},
                            f"Access to {host} is denied at location {self.name}".encode())
+        if host in self.down_hosts:
+            return _Answer(503, {"X-Squid-Error": "ERR_CONNECT_FAIL 111", "Content-Type": "text/plain"},
+                           f"Connection to {host} failed".encode())
         if self._host(host)[0] is None:
             return _Answer(502, {"X-Squid-Error": "ERR_DNS_FAIL 0", "X-Fakenet-Error": "unknown-host",
                                  "Content-Type": "text/plain"}, f"Unable to determine IP address of {host}".encode())

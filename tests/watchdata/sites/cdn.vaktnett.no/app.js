@@ -1,0 +1,1 @@
+document.body && document.body.setAttribute("data-app", "1");
