@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 FILE_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 NO_HEAD_FALLBACK = ("dns", "proxy")
 HEAD_REFUSED_META = "nettsjekk_head_refused"
+SCRAPY_META = ("download_latency", "download_slot", "download_timeout", "depth", "_slot_proxy", "nettsjekk_bytes")
+"""Meta keys Scrapy fills in per download: not carried over to the GET after a HEAD."""
 
 
 class LinkSpider(scrapy.Spider):
@@ -249,7 +251,8 @@ class LinkSpider(scrapy.Spider):
 
     def get_instead(self, request: scrapy.Request) -> scrapy.Request:
         """The same check with GET, after a HEAD that failed or was refused."""
-        retry = request.replace(method="GET", dont_filter=True)
+        kept = {key: value for key, value in request.meta.items() if key not in SCRAPY_META}
+        retry = request.replace(method="GET", dont_filter=True, meta=kept)
         retry.meta[ATTEMPT_META] = 0
         retry.meta[HEAD_REFUSED_META] = True
         return retry
