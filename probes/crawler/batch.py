@@ -65,7 +65,9 @@ def run_batch(batch: CrawlBatch, sink: Callable[[str], None]) -> None:
     def one(index: int, job: CrawlJob) -> defer.Deferred:
         out = tagged(sink, index)
         done: defer.Deferred = defer.Deferred()
-        crawler = Crawler(LinkSpider, Settings(scrapy_settings(job)), init_reactor=first[0])
+        # "spider" priority: CrawlerProcess.crawl() merges the process's settings (the first job's,
+        # for the reactor, resolver and logging) into every crawler; the job's own must win.
+        crawler = Crawler(LinkSpider, Settings(scrapy_settings(job), priority="spider"), init_reactor=first[0])
         first[0] = False
         limit = job.budget_s + 2 * job.timeout_s + batch.grace_s
 

@@ -70,6 +70,7 @@ class LinkSpider(scrapy.Spider):
         self.owned: dict[str, tuple] = {}
         self.awaiting: dict[str, tuple[tuple, Callable]] = {}
         self.closing = False
+        self.release_call = None
         self.scope = job.scope()
         self.ledger = Ledger()
         self.pages_scheduled = self.pages_crawled = 0
@@ -85,6 +86,9 @@ class LinkSpider(scrapy.Spider):
 
     async def start(self):  # noqa: ANN201 - an async generator of requests
         """The start URLs, each crawled as a page at depth 0."""
+        from twisted.internet import reactor
+
+        self.release_call = reactor.callLater(self.job.budget_s, self.release_shared)
         for url in self.job.start_urls:
             for request in self.discover(FoundLink(url, "start", "link"), depth=0):
                 yield request
@@ -141,6 +145,13 @@ class LinkSpider(scrapy.Spider):
             return
         for request in self.check(key, self.ledger.entry(key).link.url):
             self.crawler.engine.crawl(request)
+
+    def release_shared(self) -> None:
+        """The budget is spent (the crawl is closing): other crawls waiting for this one's checks ask
+        for themselves rather than wait for requests this crawl may never see answered."""
+        for share in self.owned.values():
+            self.shared.abandon(share)
+        self.owned.clear()
 
     def on_idle(self) -> None:
         """Stay open while another crawl is still checking a link of this one."""
@@ -304,6 +315,8 @@ class LinkSpider(scrapy.Spider):
         """Report links the crawl never got to, then the summary line."""
         stopped = {"finished": "finished", "closespider_timeout": "time_budget"}.get(reason, reason)
         self.closing = True
+        if self.release_call is not None and self.release_call.active():
+            self.release_call.cancel()
         for share, waiter in self.awaiting.values():
             self.shared.forget(share, waiter)
         why = "budget" if stopped == "time_budget" else "unfinished"
