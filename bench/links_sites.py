@@ -167,7 +167,11 @@ def run_nettsjekk(sites: Sites, rig: FakeInternet, extra: list[str]) -> ToolRun:
     started = time.monotonic()
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     run.wall_s = time.monotonic() - started
-    reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    text = proc.stdout.strip()
+    if len(sites.start_urls) == 1:  # one target: one indented object; several: one object per line
+        reports = [json.loads(text)] if text.startswith("{") else []
+    else:
+        reports = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     if len(reports) != len(sites.start_urls) or proc.returncode not in (0, 1):
         run.error = (proc.stderr.strip() or f"exit {proc.returncode}")[-300:]
     run.broken = {link["url"] for report in reports for link in report["links"] if link["status"] == "broken"}
@@ -238,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         with FakeInternet([sites.root], name="bench", latency_ms=args.latency_ms) as rig:
             rig.set_handler(HEAD_405, "/dok", head_refused)
             runs = []
-            for name in args.only:
+            for name in [*args.only, *(["nettsjekk-1by1"] if args.sequential else [])]:
                 rig.reset()
                 print(f"running {name} ...", file=sys.stderr, flush=True)
                 runs.append(_run(name, sites, rig, args))
@@ -276,8 +280,8 @@ def _reexec_in_netns(argv: list[str]) -> int:
         f"'{a}'" for a in argv)
     proc = subprocess.run(["unshare", "-n", "sh", "-c", script], check=False)
     if proc.returncode != 0:
-        print("unshare -n failed (needs root or user namespaces); run with --no-netns to run without one",
-              file=sys.stderr)
+        print(f"exit {proc.returncode} (if unshare -n itself failed: it needs root or user namespaces; "
+              "--no-netns runs the tools without one)", file=sys.stderr)
     return proc.returncode
 
 
