@@ -119,8 +119,8 @@ class LinkCheck(Strict):
     """Time budget of one resource's crawl; what it did not reach is reported, never counted as fine."""
     timeout_s: Annotated[float, Field(gt=0)] = 15.0
     """Per request."""
-    concurrency: Annotated[int, Field(ge=1, le=8)] = 2
-    """Crawls at once (each is a child process)."""
+    concurrency: Annotated[int, Field(ge=1, le=32)] = 8
+    """Crawls side by side in the one crawler process of the link phase (per location)."""
     contact: str | None = None
     """E-mail address sent in the crawler's User-Agent; default ``$NETTSJEKK_CONTACT``. Without one
     the links are not checked (the report says so)."""

@@ -1,26 +1,29 @@
 """The link phase of a checkpoint run: one broken-link crawl per resource, after the probe cells.
 
-Plain functions (no Prefect; ``flows/link_check.py`` wraps ``check_resource_links`` in a task).
+Plain functions (no Prefect; ``flows/link_check.py`` wraps ``check_links_together`` in a task).
 ``plan_link_checks`` decides, from the stored cells, where each resource is crawled from (``links:``
 in ``nettsjekk.yaml``: the first location where it loaded, every such location, or none) and why a
-resource is not crawled; ``check_resource_links`` runs the existing crawler (``probes.crawler``:
-politeness, retries, the browser recheck of bot walls, the saved login session) and commits the
-result to the store's ``link_checks`` and ``links`` tables. A crawl that fails or runs out of
-time is stored as *not checked* with its reason, never as a clean zero.
+resource is not crawled; ``check_links_together`` crawls every planned resource side by side in one
+crawler process per location (``probes.crawler.crawl_batch``: politeness per resource, retries, the
+saved login session; one start-up, not one per resource), rechecks each report's bot walls in the
+run's browsers as it arrives (a URL opened once for the whole phase) and commits it to the store's
+``link_checks`` and ``links`` tables. ``check_resource_links`` does the same for one resource. A
+crawl that fails or runs out of time is stored as *not checked* with its reason, never as a clean zero.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from nettsjekk.core.errors import NettsjekkError
 from nettsjekk.lists.catalog import Catalog
-from nettsjekk.probes.crawler.job import job_for_resource
+from nettsjekk.probes.crawler.job import CrawlJob, job_for_resource
 from nettsjekk.probes.crawler.recheck import recheck_report
-from nettsjekk.probes.crawler.results import LinkReport
-from nettsjekk.probes.crawler.runner import crawl
+from nettsjekk.probes.crawler.results import LinkReport, Recheck
+from nettsjekk.probes.crawler.runner import crawl, crawl_batch
 from nettsjekk.probes.service import ProbeService
 from nettsjekk.probes.sessions import SessionStore
 
@@ -103,18 +106,77 @@ def save_skipped(store: Store, run_id: str, skipped: dict[str, str]) -> None:
                                        "reason": reason}, [])
 
 
+@dataclass
+class _Crawl:
+    """A target with its job and saved session, on its way through the phase."""
+
+    target: LinkTarget
+    job: CrawlJob
+    state: dict | None = None
+
+
+@dataclass
+class RecheckMemory:
+    """What the browser saw per URL during one link phase: each URL is opened once, whichever
+    resource links to it (not for a resource with a saved session, whose view may differ)."""
+
+    seen: dict[str, Recheck] = field(default_factory=dict)
+
+
 def check_resource_links(config: Config, catalog: Catalog, store: Store, run_id: str, target: LinkTarget,
                          service: ProbeService | None = None) -> dict:
     """Crawl ``target`` (then recheck its bot walls in ``service``'s browsers), store it, return the
     stored check. A crawl that cannot run is stored as not checked (``crawl_failed``) with its words."""
-    check = {"resource_id": target.resource_id, "location": target.location.name}
     try:
-        report = _crawl(config, catalog, target, service)
+        planned = _plan_crawl(config, catalog, target)
+        report: LinkReport | NettsjekkError = crawl(planned.job)
     except NettsjekkError as exc:
-        log.warning("links of %s from %s not checked: %s", target.resource_id, target.location.name, exc)
-        check |= {"checked": False, "reason": "crawl_failed", "detail": str(exc)}
+        return _save(store, run_id, target, exc)
+    return _save(store, run_id, target, _recheck(config, planned, report, service, RecheckMemory()))
+
+
+def check_links_together(config: Config, catalog: Catalog, store: Store, run_id: str, targets: list[LinkTarget],
+                         service: ProbeService | None = None,
+                         on_done: Callable[[dict], None] | None = None) -> list[dict]:
+    """Crawl every target side by side (``links.concurrency`` at a time, one crawler process per
+    location); as each crawl finishes, recheck, store and hand its check to ``on_done``. One crawl
+    that fails or hangs is stored as not checked and never stops the others."""
+    checks: list[dict] = []
+
+    def done(check: dict) -> None:
+        checks.append(check)
+        if on_done is not None:
+            on_done(check)
+
+    planned: list[_Crawl] = []
+    for target in targets:
+        try:
+            planned.append(_plan_crawl(config, catalog, target))
+        except NettsjekkError as exc:
+            done(_save(store, run_id, target, exc))
+    by_job = {id(crawl_.job): crawl_ for crawl_ in planned}
+    memory = RecheckMemory()
+    try:
+        for job, outcome in crawl_batch([c.job for c in planned], parallel=config.settings.links.concurrency):
+            crawl_ = by_job.pop(id(job))
+            if isinstance(outcome, LinkReport):
+                outcome = _recheck(config, crawl_, outcome, service, memory)
+            done(_save(store, run_id, crawl_.target, outcome))
+    except NettsjekkError as exc:  # the crawler process could not start at all
+        for crawl_ in by_job.values():
+            done(_save(store, run_id, crawl_.target, exc))
+    return checks
+
+
+def _save(store: Store, run_id: str, target: LinkTarget, outcome: LinkReport | NettsjekkError) -> dict:
+    """Commit one crawl's outcome; a failure is stored as not checked (``crawl_failed``) with its words."""
+    check = {"resource_id": target.resource_id, "location": target.location.name}
+    if isinstance(outcome, NettsjekkError):
+        log.warning("links of %s from %s not checked: %s", target.resource_id, target.location.name, outcome)
+        check |= {"checked": False, "reason": "crawl_failed", "detail": str(outcome)}
         store.save_link_check(run_id, check, [])
         return check
+    report = outcome
     complete = report.stopped not in INCOMPLETE
     check |= {"checked": complete, "reason": None if complete else report.stopped, "pages": report.pages_crawled,
               "links": len(report.links), "broken": len(report.broken), "stopped": report.stopped}
@@ -122,7 +184,7 @@ def check_resource_links(config: Config, catalog: Catalog, store: Store, run_id:
     return check
 
 
-def _crawl(config: Config, catalog: Catalog, target: LinkTarget, service: ProbeService | None) -> LinkReport:
+def _plan_crawl(config: Config, catalog: Catalog, target: LinkTarget) -> _Crawl:
     settings = config.settings.links
     location = target.location
     session = SessionStore(config.state_dir).find(target.resource_id, target.engine)
@@ -132,11 +194,18 @@ def _crawl(config: Config, catalog: Catalog, target: LinkTarget, service: ProbeS
                            timeout_s=settings.timeout_s, proxy=location.proxy,
                            trust_ca=[str(config.path(ca)) for ca in location.trust_ca],
                            cookies=(state or {}).get("cookies", []))
-    report = crawl(job)
-    if settings.recheck and service is not None:
-        report = service.run(recheck_report(report, service.browsers, engine=target.engine, proxy=location.proxy,
-                                            timeout_s=settings.timeout_s, storage_state=state))
-    return report
+    return _Crawl(target, job, state)
+
+
+def _recheck(config: Config, planned: _Crawl, report: LinkReport, service: ProbeService | None,
+             memory: RecheckMemory) -> LinkReport:
+    settings = config.settings.links
+    if not settings.recheck or service is None:
+        return report
+    return service.run(recheck_report(report, service.browsers, engine=planned.target.engine,
+                                      proxy=planned.target.location.proxy, timeout_s=settings.timeout_s,
+                                      storage_state=planned.state,
+                                      memory=None if planned.state else memory.seen))
 
 
 def links_summary(store: Store, run_id: str) -> dict[str, list[dict]]:

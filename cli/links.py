@@ -1,8 +1,10 @@
-"""``nettsjekk links``: the broken-link crawl of one URL or list resource.
+"""``nettsjekk links``: the broken-link crawl of URLs and list resources.
 
-``register(cli)`` adds the command to the ``nettsjekk`` group. The crawl runs in a child process
-(``nettsjekk.probes.crawler.runner``); ``bot_blocked`` and ambiguous links are then rechecked in a
-real browser before the report is printed. Exit 0 without broken links, 1 with, 2 on bad input.
+``register(cli)`` adds the command to the ``nettsjekk`` group. Every target is crawled side by side
+in ONE child process (``nettsjekk.probes.crawler.runner.crawl_batch``); ``bot_blocked`` and ambiguous
+links are then rechecked in a real browser (one for the whole command, started only when a link needs
+it) and each report is printed as soon as its crawl is done. Exit 0 without broken links, 1 with,
+2 on bad input, 3 when a crawl could not run.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from urllib.parse import urlsplit
 import click
 
 from nettsjekk.cli.common import saved_session_state
-from nettsjekk.cli.options import Seconds, engine_option, proxy_option, session_options, trust_ca_option
-from nettsjekk.core.errors import EXIT_FAILED, EXIT_OK, ConfigError
+from nettsjekk.cli.options import LIST_CHOICES, Seconds, engine_option, proxy_option, session_options, trust_ca_option
+from nettsjekk.core.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, ConfigError
 
 NOT_SHOWN = ("ok", "redirect")
 
@@ -27,7 +29,11 @@ def register(cli: click.Group) -> None:
 
 
 @click.command("links")
-@click.argument("target", metavar="URL|RESOURCE_ID")
+@click.argument("targets", metavar="URL|RESOURCE_ID...", nargs=-1)
+@click.option("--list", "list_name", type=click.Choice(LIST_CHOICES),
+              help="Every resource of the national list, the local lists, or all (instead of naming them).")
+@click.option("--parallel", type=click.IntRange(min=1, max=64), default=16, show_default=True,
+              help="Crawls side by side in the one crawler process.")
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
               help="Crawl pages up to this many clicks from the start page; links on them are checked.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=200, show_default=True,
@@ -52,39 +58,83 @@ def register(cli: click.Group) -> None:
 @click.option("--verify-tls/--no-verify-tls", default=True, show_default=True,
               help="A certificate a browser would refuse makes the link broken (tls); --trust-ca adds authorities.")
 @session_options("crawling a RESOURCE_ID (the pages behind its login are crawled)")
-def links(target: str, depth: int, max_pages: int, proxy: str | None, trust_ca: tuple[str, ...],
-          contact: str | None, fmt: str, engine: str, recheck: bool, ignore_robots: bool, timeout_s: float,
-          budget_s: float, list_paths: tuple[str, ...], vendor_dir: str | None, verify_tls: bool,
-          use_session: bool, state_dir: str | None) -> None:
-    """Find broken links in a resource; exit 0 when none are broken, 1 when some are, 2 on bad input.
+def links(targets: tuple[str, ...], list_name: str | None, parallel: int, depth: int, max_pages: int,
+          proxy: str | None, trust_ca: tuple[str, ...], contact: str | None, fmt: str, engine: str, recheck: bool,
+          ignore_robots: bool, timeout_s: float, budget_s: float, list_paths: tuple[str, ...],
+          vendor_dir: str | None, verify_tls: bool, use_session: bool, state_dir: str | None) -> None:
+    """Find broken links in resources; exit 0 when none are broken, 1 when some are, 2 on bad input,
+    3 when a crawl could not run.
 
-    TARGET is a URL (its whole site is crawled) or the id of a resource on a list (its site and
-    its vendor's hosts are crawled, with the entry's include/exclude patterns).
+    Each TARGET is a URL (its whole site is crawled) or the id of a resource on a list (its site and
+    its vendor's hosts are crawled, with the entry's include/exclude patterns); --list takes every
+    resource of a list. Several targets are crawled side by side by one crawler process, and each
+    report is printed as its crawl finishes (JSON: one object per line).
 
     \b
     Examples:
         nettsjekk links https://snl.no/ --contact it@agder.no
         nettsjekk links ndla --depth 1 --proxy http://exam-proxy:3128 --format text
+        nettsjekk links --list national --depth 1 --format text
     """
-    from nettsjekk.probes.crawler.recheck import recheck_standalone
-    from nettsjekk.probes.crawler.runner import crawl
-
     options = {"depth": depth, "max_pages": max_pages, "proxy": check_proxy(proxy), "timeout_s": timeout_s,
                "budget_s": budget_s, "verify_tls": verify_tls, "trust_ca": [str(Path(p).resolve()) for p in trust_ca]}
     if ignore_robots:
         options["obey_robots"] = False
-    session_state = None
-    if use_session and "://" not in target:
-        session_state = saved_session_state(target, engine, state_dir)
-        options["cookies"] = (session_state or {}).get("cookies", [])
-    job = build_job(target, require_contact(contact), list_paths, vendor_dir, options)
-    report = crawl(job)
-    if recheck:
-        report = asyncio.run(recheck_standalone(report, engine=engine, proxy=job.proxy, timeout_s=timeout_s,
-                                                trust_ca=tuple(Path(p) for p in trust_ca),
-                                                storage_state=session_state))
-    click.echo(report.to_json() if fmt == "json" else format_links_text(report))
-    sys.exit(EXIT_FAILED if report.broken else EXIT_OK)
+    if not targets and not list_name:
+        raise ConfigError("name a URL or RESOURCE_ID to crawl, or pass --list national|local|all")
+    contact = require_contact(contact)
+    names = list(dict.fromkeys([*targets, *_listed(list_name, list_paths, vendor_dir)]))
+    sessions: dict[str, dict | None] = {}
+    if use_session:
+        sessions = {name: saved_session_state(name, engine, state_dir) for name in names if "://" not in name}
+    jobs = []
+    for name in names:
+        job_options = options | {"cookies": (sessions.get(name) or {}).get("cookies", [])} if "://" not in name else options
+        jobs.append(build_job(name, contact, list_paths, vendor_dir, job_options))
+    single = len(jobs) == 1 and not list_name
+    checker = {"engine": engine, "trust_ca": tuple(Path(p) for p in trust_ca), "timeout_s": timeout_s} if recheck else None
+    outcome = asyncio.run(_crawl_and_report(jobs, sessions, checker, parallel, fmt, single))
+    sys.exit(outcome)
+
+
+async def _crawl_and_report(jobs: list, sessions: dict[str, dict | None], checker: dict | None, parallel: int,
+                            fmt: str, single: bool) -> int:
+    """Crawl ``jobs`` side by side, recheck and print each report as it arrives; the exit code."""
+    from nettsjekk.core.errors import CrawlError
+    from nettsjekk.probes.crawler.recheck import LazyRechecker
+    from nettsjekk.probes.crawler.runner import crawl_batch
+
+    outcomes = crawl_batch(jobs, parallel=parallel)
+    broken = failed = 0
+    async with LazyRechecker(**(checker or {})) as rechecker:
+        while (item := await asyncio.to_thread(next, outcomes, None)) is not None:
+            job, report = item
+            if isinstance(report, CrawlError):
+                if single:
+                    raise report
+                click.echo(f"error: {report}", err=True)
+                failed += 1
+                continue
+            if checker is not None:
+                report = await rechecker.settle(report, job.proxy, sessions.get(job.resource))
+            broken += len(report.broken)
+            if fmt == "json":
+                click.echo(report.to_json() if single else report.model_dump_json())
+            else:
+                click.echo(format_links_text(report) + ("" if single else "\n"))
+    if failed:
+        return EXIT_ENVIRONMENT
+    return EXIT_FAILED if broken else EXIT_OK
+
+
+def _listed(list_name: str | None, list_paths: tuple[str, ...], vendor_dir: str | None) -> list[str]:
+    """The resource ids of ``--list`` (none without it)."""
+    if not list_name:
+        return []
+    resources = _catalog(list_paths, vendor_dir).select(None if list_name == "all" else list_name)
+    if not resources:
+        raise ConfigError(f"--list {list_name}: the lists hold no such resources")
+    return [resource.id for resource in resources]
 
 
 def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir: str | None, options: dict):
@@ -93,10 +143,19 @@ def build_job(target: str, contact: str, list_paths: tuple[str, ...], vendor_dir
 
     if "://" in target:
         return job_for_url(target, contact, **options)
+    catalog = _catalog(list_paths, vendor_dir)
+    return job_for_resource(catalog, catalog.resource(target), contact, **options)
+
+
+def _catalog(list_paths: tuple[str, ...], vendor_dir: str | None):  # noqa: ANN202 - a Catalog, imported lazily
+    """The lists and vendor files, read once per command (the context's ``meta`` keeps them)."""
     from nettsjekk.lists.catalog import load_catalog
 
-    catalog = load_catalog(list_paths or None, vendor_dir)
-    return job_for_resource(catalog, catalog.resource(target), contact, **options)
+    ctx = click.get_current_context(silent=True)
+    memo = ctx.meta.setdefault("nettsjekk.links.catalogs", {}) if ctx is not None else {}
+    if (list_paths, vendor_dir) not in memo:
+        memo[(list_paths, vendor_dir)] = load_catalog(list_paths or None, vendor_dir)
+    return memo[(list_paths, vendor_dir)]
 
 
 def require_contact(contact: str | None) -> str:

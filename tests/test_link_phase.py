@@ -159,3 +159,35 @@ def test_a_licensed_resource_is_crawled_with_its_saved_session_and_rechecked_log
     (recheck,) = service.rechecks
     assert recheck["storage_state"] == state and recheck["proxy"] == "http://127.0.0.1:3128"
     assert recheck["engine"] == "chromium"
+
+
+def test_the_link_phase_crawls_every_resource_in_one_batch_and_one_failure_stops_nothing(tmp_path, monkeypatch):
+    cfg = config(tmp_path, concurrency=6)
+    catalog = load_catalog(cfg.list_paths, cfg.vendor_dir)
+    store = Store(tmp_path / "store.db")
+    run_id = store.start_run("test-exam", {})
+    batches = []
+
+    def fake_batch(jobs, parallel):
+        batches.append(([job.resource for job in jobs], parallel))
+        for job in jobs:
+            if job.resource == "matteprove":
+                yield job, CrawlError("the link crawl of matteprove failed: hung")
+            else:
+                links = [broken(f"https://www.lenkeprove.no/{job.resource}-borte.html")]
+                yield job, LinkReport(resource=job.resource, pages_crawled=2, links=links, summary=summarize(links))
+
+    monkeypatch.setattr(link_phase, "crawl_batch", fake_batch)
+    service = RecordingService()
+    targets = [LinkTarget(rid, cfg.location("kontoret"), "chromium") for rid in ("lenkeprove", "matteprove")]
+    done = []
+    link_phase.check_links_together(cfg, catalog, store, run_id, targets, service, done.append)
+
+    assert batches == [(["lenkeprove", "matteprove"], 6)]  # one crawler start-up, six crawls side by side
+    assert [(c["resource_id"], c["checked"], c["reason"]) for c in done] == [("lenkeprove", True, None),
+                                                                          ("matteprove", False, "crawl_failed")]
+    stored = links_summary(store, run_id)
+    assert [b["url"] for b in stored["lenkeprove"][0]["broken"]] == ["https://www.lenkeprove.no/lenkeprove-borte.html"]
+    assert stored["matteprove"][0]["detail"].endswith("failed: hung")
+    (recheck,) = service.rechecks  # only the crawl that produced a report is rechecked
+    assert recheck["memory"] == {} and recheck["proxy"] is None

@@ -8,7 +8,8 @@
 Modules, one job each: ``job`` (the crawl job, JSON across the process boundary), ``scope`` (what
 is crawled, checked or left alone), ``extract`` (links of a page), ``spider`` (the Scrapy spider),
 ``backoff`` and ``proxy`` (downloader middlewares), ``verdict``, ``botwall`` and ``forbidden``
-(judging answers), ``retry_after``, ``ledger``, ``settings``, ``run`` (the child process),
+(judging answers), ``retry_after``, ``ledger``, ``settings``, ``run`` and ``batch`` (the child process: one job, or many side by side), ``shared`` (what
+the crawls of one process share),
 ``runner`` (starting it), ``recheck`` (the browser recheck), ``results`` (the JSON contract).
 Nothing here imports Prefect.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from nettsjekk.probes.crawler.job import CrawlJob, job_for_resource, job_for_url
 from nettsjekk.probes.crawler.results import STATUSES, Hop, LinkReport, LinkResult, Recheck
-from nettsjekk.probes.crawler.runner import CrawlError, crawl, crawl_many
+from nettsjekk.probes.crawler.runner import CrawlError, crawl, crawl_batch, crawl_many
 
 __all__ = ["STATUSES", "CrawlError", "CrawlJob", "Hop", "LinkReport", "LinkResult", "Recheck", "crawl",
-           "crawl_many", "job_for_resource", "job_for_url"]
+           "crawl_batch", "crawl_many", "job_for_resource", "job_for_url"]

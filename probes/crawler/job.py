@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -77,8 +78,10 @@ class CrawlJob(BaseModel):
         return Scope.build(self.scope_hosts, self.include, self.exclude, self.blocked_hosts, self.exam_hosts)
 
 
+@functools.cache
 def nettsjekk_version() -> str:
-    """The installed nettsjekk version ('0' when running from an uninstalled tree)."""
+    """The installed nettsjekk version ('0' when running from an uninstalled tree); read once per
+    process (reading package metadata costs milliseconds, and every check's User-Agent needs it)."""
     try:
         return version("nettsjekk")
     except PackageNotFoundError:

@@ -45,13 +45,19 @@ def needs_recheck(link: LinkResult) -> bool:
 
 async def recheck_report(report: LinkReport, browsers: Browsers, *, engine: str = "chromium",
                          proxy: str | None = None, timeout_s: float = 20.0, challenge_wait_s: float = 8.0,
-                         concurrency: int = 2, storage_state: dict | None = None) -> LinkReport:
+                         concurrency: int = 2, storage_state: dict | None = None,
+                         memory: dict[str, Recheck] | None = None) -> LinkReport:
     """``report`` with every link that needs it rechecked in ``engine`` and its status settled
-    (logged in when ``storage_state``, a saved session, is given)."""
+    (logged in when ``storage_state``, a saved session, is given). ``memory`` (URL -> what the
+    browser saw), shared between the reports of one run, opens each URL once."""
     async def settle(link: LinkResult) -> LinkResult:
         if not needs_recheck(link):
             return link
-        seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s, storage_state)
+        seen = memory.get(link.url) if memory is not None else None
+        if seen is None:
+            seen = await recheck_url(browsers, link.url, engine, proxy, timeout_s, challenge_wait_s, storage_state)
+            if memory is not None:
+                memory[link.url] = seen
         return apply_recheck(link, seen)
 
     return report.with_links(await gather_limited([functools.partial(settle, link) for link in report.links],
@@ -61,18 +67,9 @@ async def recheck_report(report: LinkReport, browsers: Browsers, *, engine: str 
 async def recheck_standalone(report: LinkReport, *, engine: str = "chromium", proxy: str | None = None,
                              trust_ca: tuple[Path, ...] = (), timeout_s: float = 20.0,
                              storage_state: dict | None = None) -> LinkReport:
-    """``recheck_report`` with a Playwright and browsers of its own (for the CLI)."""
-    if not any(needs_recheck(link) for link in report.links):
-        return report
-    from nettsjekk.probes.browsers import Browsers, BrowserSettings, running_playwright
-
-    async with running_playwright() as playwright:
-        browsers = Browsers(playwright, BrowserSettings(trust_ca=trust_ca))
-        try:
-            return await recheck_report(report, browsers, engine=engine, proxy=proxy, timeout_s=timeout_s,
-                                        storage_state=storage_state)
-        finally:
-            await browsers.close()
+    """``recheck_report`` with a Playwright and browsers of its own, started only when needed (for the CLI)."""
+    async with LazyRechecker(engine, trust_ca, timeout_s) as rechecker:
+        return await rechecker.settle(report, proxy, storage_state)
 
 
 async def recheck_url(browsers: Browsers, url: str, engine: str, proxy: str | None,
@@ -160,3 +157,46 @@ def apply_recheck(link: LinkResult, seen: Recheck) -> LinkResult:
     elif seen.outcome == "challenged" and link.status == "broken":
         update |= {"status": "bot_blocked", "reason": seen.reason, "detail": seen.detail}
     return link.model_copy(update=update)
+
+
+class LazyRechecker:
+    """Rechecks reports as they arrive with ONE Playwright and browser, started at the first link that
+    needs it (never when none does); a URL linked from several reports (without a session) is opened once.
+
+        async with LazyRechecker("chromium", trust_ca, timeout_s=20) as rechecker:
+            report = await rechecker.settle(report, proxy=job.proxy, storage_state=None)
+    """
+
+    def __init__(self, engine: str = "chromium", trust_ca: tuple[Path, ...] = (), timeout_s: float = 20.0) -> None:
+        self.engine, self.trust_ca, self.timeout_s = engine, trust_ca, timeout_s
+        self.memory: dict[str, Recheck] = {}
+        self._stack = None
+        self._browsers: Browsers | None = None
+
+    async def __aenter__(self) -> LazyRechecker:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._browsers is not None:
+            await self._browsers.close()
+        if self._stack is not None:
+            await self._stack.aclose()
+
+    async def settle(self, report: LinkReport, proxy: str | None = None, storage_state: dict | None = None) -> LinkReport:
+        """``report`` rechecked (unchanged, and no browser started, when no link needs it)."""
+        if not any(needs_recheck(link) for link in report.links):
+            return report
+        return await recheck_report(report, await self._started(), engine=self.engine, proxy=proxy,
+                                    timeout_s=self.timeout_s, storage_state=storage_state,
+                                    memory=None if storage_state else self.memory)
+
+    async def _started(self) -> Browsers:
+        if self._browsers is None:
+            import contextlib
+
+            from nettsjekk.probes.browsers import Browsers, BrowserSettings, running_playwright
+
+            self._stack = contextlib.AsyncExitStack()
+            playwright = await self._stack.enter_async_context(running_playwright())
+            self._browsers = Browsers(playwright, BrowserSettings(trust_ca=self.trust_ca))
+        return self._browsers

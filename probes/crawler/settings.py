@@ -33,6 +33,7 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "TELNETCONSOLE_ENABLED": False,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,  # reads the callbacks' source per crawler: time, nothing found
         "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": job.log_level,
         "LOGSTATS_INTERVAL": 0,

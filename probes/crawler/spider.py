@@ -8,11 +8,14 @@ followed here, not by Scrapy, so that every hop is recorded and loops are named.
 destinations, excluded URLs and non-http schemes are judged without any request.
 
 Each result is handed to ``sink`` as one JSON line the moment it is known; a summary line follows
-when the spider closes (see ``run.py``).
+when the spider closes (see ``run.py``). Several spiders of one crawler process (``batch.py``) share
+one ``SharedChecks``: an external URL is asked once per batch, and a host that refuses ``HEAD`` is
+asked with ``GET`` from then on (see ``shared.py``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +24,7 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, StopDownload
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import safe_url_string
@@ -30,13 +33,14 @@ from nettsjekk.core.hosts import covered_by
 from nettsjekk.probes.sessions import cookies_for
 
 from nettsjekk.probes.crawler.backoff import ATTEMPT_META, LINK_META
-from nettsjekk.probes.crawler.extract import FoundLink, extract_links
+from nettsjekk.probes.crawler.extract import FoundLink, extract_links, link_key
 from nettsjekk.probes.crawler.forbidden import forbidden_category
 from nettsjekk.probes.crawler.ledger import Ledger
 from nettsjekk.probes.crawler.policy import policy
 from nettsjekk.probes.crawler.results import Hop, LinkResult
 from nettsjekk.probes.crawler.scope import host_of
 from nettsjekk.probes.crawler.settings import CHECK_BYTES, PAGE_BYTES
+from nettsjekk.probes.crawler.shared import Answer, SharedChecks
 from nettsjekk.probes.crawler.verdict import Verdict, failure_reason, judge_failure, judge_response
 
 if TYPE_CHECKING:
@@ -48,6 +52,9 @@ if TYPE_CHECKING:
 
 FILE_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 NO_HEAD_FALLBACK = ("dns", "proxy")
+HEAD_REFUSED_META = "nettsjekk_head_refused"
+SCRAPY_META = ("download_latency", "download_slot", "download_timeout", "depth", "_slot_proxy", "nettsjekk_bytes")
+"""Meta keys Scrapy fills in per download: not carried over to the GET after a HEAD."""
 
 
 class LinkSpider(scrapy.Spider):
@@ -55,9 +62,15 @@ class LinkSpider(scrapy.Spider):
 
     name = "nettsjekk-links"
 
-    def __init__(self, job: CrawlJob, sink: Callable[[str], None], **kwargs: Any) -> None:
+    def __init__(self, job: CrawlJob, sink: Callable[[str], None], shared: SharedChecks | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job, self.sink = job, sink
+        self.shared = shared if shared is not None else SharedChecks()
+        self.owned: dict[str, tuple] = {}
+        self.awaiting: dict[str, tuple[tuple, Callable]] = {}
+        self.closing = False
+        self.release_call = None
         self.scope = job.scope()
         self.ledger = Ledger()
         self.pages_scheduled = self.pages_crawled = 0
@@ -68,10 +81,14 @@ class LinkSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LinkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self):  # noqa: ANN201 - an async generator of requests
         """The start URLs, each crawled as a page at depth 0."""
+        from twisted.internet import reactor
+
+        self.release_call = reactor.callLater(self.job.budget_s, self.release_shared)
         for url in self.job.start_urls:
             for request in self.discover(FoundLink(url, "start", "link"), depth=0):
                 yield request
@@ -87,8 +104,59 @@ class LinkSpider(scrapy.Spider):
         if verdict is not None:
             self.finish(key, verdict)
             return
-        as_page = self.crawls_as_page(link, depth)
-        yield self.request(link.url, key, "page" if as_page else "check", "GET" if as_page else "HEAD")
+        if self.crawls_as_page(link, depth):
+            yield self.request(link.url, key, "page", "GET")
+        else:
+            yield from self.check(key, link.url)
+
+    def check(self, key: str, url: str) -> Iterator[scrapy.Request]:
+        """Check a link that is not crawled: once per batch (another crawl may own it already), with
+        ``GET`` straight away on a host known to refuse ``HEAD``."""
+        share = self.share_key(url)
+        if share is not None:
+            waiter = functools.partial(self.on_shared, key)
+            claimed = self.shared.claim(share, waiter)
+            if claimed is False:
+                self.awaiting[key] = (share, waiter)
+                return
+            if isinstance(claimed, Answer):
+                self.finish(key, claimed.verdict, list(claimed.hops), claimed.final_url)
+                return
+            self.owned[key] = share
+        method = "GET" if host_of(url) in self.shared.head_refused else "HEAD"
+        yield self.request(url, key, "check", method)
+
+    def share_key(self, url: str) -> tuple | None:
+        """What makes a check's answer the same for another crawl; None when it must stay this
+        crawl's own (a saved session's cookies go with it)."""
+        if self.job.cookies and cookies_for(self.job.cookies, url):
+            return None
+        job = self.job
+        return (link_key(url), job.proxy, job.verify_tls, tuple(job.trust_ca), job.obey_robots, job.user_agent,
+                tuple(job.login_hosts), job.max_redirects)
+
+    def on_shared(self, key: str, answer: Answer | None) -> None:
+        """Another crawl's answer for ``key``; None: it gave up, so this crawl asks itself."""
+        self.awaiting.pop(key, None)
+        if self.closing:
+            return
+        if answer is not None:
+            self.finish(key, answer.verdict, list(answer.hops), answer.final_url)
+            return
+        for request in self.check(key, self.ledger.entry(key).link.url):
+            self.crawler.engine.crawl(request)
+
+    def release_shared(self) -> None:
+        """The budget is spent (the crawl is closing): other crawls waiting for this one's checks ask
+        for themselves rather than wait for requests this crawl may never see answered."""
+        for share in self.owned.values():
+            self.shared.abandon(share)
+        self.owned.clear()
+
+    def on_idle(self) -> None:
+        """Stay open while another crawl is still checking a link of this one."""
+        if self.awaiting:
+            raise DontCloseSpider
 
     def judge_without_request(self, url: str) -> Verdict | None:
         """Skipped schemes, malformed and excluded URLs, and forbidden or vendor-blocked hosts."""
@@ -144,6 +212,8 @@ class LinkSpider(scrapy.Spider):
         if response.request.method == "HEAD" and response.status >= 400 and not _final_proxy_error(response):
             yield self.get_instead(response.request)
             return
+        if response.meta.get(HEAD_REFUSED_META) and response.status < 400:
+            self.shared.head_refused.add(host_of(response.request.url))
         if response.status == 401:
             verdict = Verdict("login_required", "http_401", 401, "HTTP 401: the page asks for a login")
         else:
@@ -192,8 +262,10 @@ class LinkSpider(scrapy.Spider):
 
     def get_instead(self, request: scrapy.Request) -> scrapy.Request:
         """The same check with GET, after a HEAD that failed or was refused."""
-        retry = request.replace(method="GET", dont_filter=True)
+        kept = {key: value for key, value in request.meta.items() if key not in SCRAPY_META}
+        retry = request.replace(method="GET", dont_filter=True, meta=kept)
         retry.meta[ATTEMPT_META] = 0
+        retry.meta[HEAD_REFUSED_META] = True
         return retry
 
     def on_failure(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -228,6 +300,8 @@ class LinkSpider(scrapy.Spider):
         if entry is None:
             return
         link, hops = entry.link, hops or []
+        if key in self.owned:
+            self.shared.publish(self.owned.pop(key), Answer(verdict, tuple(hops), final_url))
         where = final_url if hops and final_url else link.url
         result = LinkResult(
             url=link.url, source=link.source, text=link.text, tag=link.tag, depth=entry.depth,
@@ -240,6 +314,11 @@ class LinkSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         """Report links the crawl never got to, then the summary line."""
         stopped = {"finished": "finished", "closespider_timeout": "time_budget"}.get(reason, reason)
+        self.closing = True
+        if self.release_call is not None and self.release_call.active():
+            self.release_call.cancel()
+        for share, waiter in self.awaiting.values():
+            self.shared.forget(share, waiter)
         why = "budget" if stopped == "time_budget" else "unfinished"
         for key in self.ledger.still_open():
             self.finish(key, Verdict("skipped", why, None, f"the crawl stopped ({stopped}) before checking it"))
