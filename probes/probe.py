@@ -95,6 +95,8 @@ class ProbeOptions:
     budget_s: float | None = None
     session: Session | None = None
     login_hosts: tuple[str, ...] | None = None
+    reveal: bool = True
+    """Accept a consent banner and open feature panels on the home page, then read it again (``probes.reveal``)."""
     subpage_share: tuple[int, int] = (0, 1)
     """``(index, count)``: of the sub-pages picked (up to ``max_subpages``), visit those at positions
     ``index, index + count, ...``; the probes of the same resource at the other locations visit the
@@ -343,7 +345,7 @@ class _ProbeRun:
         """Accept a consent wall and open feature panels (``probes.reveal``), then read the page again;
         what the second reading adds joins the first. Each click is an event."""
         reveal = load_features().reveal
-        if self.left() < 3:
+        if not self.options.reveal or self.left() < 3:
             return first
         clicks = await find_and_click(self.page, reveal, self.cap(REVEAL_FIND_S))
         if not clicks:
