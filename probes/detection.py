@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COLLECT_JS = (Path(__file__).parent / "detectors" / "collect.js").read_text(encoding="utf-8")
+CLOSED_SHADOW_JS = (Path(__file__).parent / "detectors" / "closed_shadow.js").read_text(encoding="utf-8")
+"""An init script that lets ``collect.js`` read closed shadow roots (added to a probe's context)."""
 COLLECT_AS_JSON_JS = (
     "(args) => {\n"
     f"  const out = ({COLLECT_JS.strip().rstrip(';')})(args);\n"
@@ -46,7 +48,8 @@ COLLECT_AS_JSON_JS = (
 """``collect.js`` returning one JSON string: it crosses the protocol far cheaper than the deep object
 (Firefox's WebDriver-BiDi serialises every nested value: 5-10x slower on a 100 KB page). A page whose
 ``JSON`` is broken (an old Prototype.js's ``Array.prototype.toJSON``) gets the object as before."""
-COLLECTED_KEYS = frozenset(("scripts", "iframes", "forms", "links", "texts", "selectors", "globals", "pageText"))
+COLLECTED_KEYS = frozenset(("scripts", "iframes", "forms", "links", "texts", "selectors", "globals", "pageText",
+                            "widgets"))
 MAX_TEXTS = 4000
 PAGE_TEXT_LIMIT = 200_000
 FRAME_TIMEOUT_S = 10.0
@@ -64,7 +67,9 @@ class PageDetection:
 def _collect_args(rules: tuple[LoadedRule, ...]) -> dict:
     selectors = sorted({m.selector for r in rules for m in r.rule.matchers if m.kind == "selector"})
     globals_ = sorted({m.global_ for r in rules for m in r.rule.matchers if m.kind == "global"})
-    return {"selectors": selectors, "globals": globals_, "maxTexts": MAX_TEXTS, "pageTextLimit": PAGE_TEXT_LIMIT}
+    widgets = any(m.kind == "feature" for r in rules for m in r.rule.matchers)
+    return {"selectors": selectors, "globals": globals_, "maxTexts": MAX_TEXTS, "pageTextLimit": PAGE_TEXT_LIMIT,
+            "widgets": widgets}
 
 
 async def snapshot_page(page: Page, rules: list[LoadedRule], requests: list[RequestRecord],

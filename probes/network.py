@@ -49,7 +49,8 @@ class NetworkRecorder:
     def _add(self, key: object, url: str, kind: str) -> None:
         if key in self._records or urlsplit(url).scheme not in NETWORK_SCHEMES:
             return
-        self._records[key] = {"url": url, "type": kind, "status": None, "failure": None, "page": self.current_page}
+        self._records[key] = {"url": url, "type": kind, "status": None, "failure": None, "page": self.current_page,
+                              "content_type": None}
         self._order.append(key)
 
     def _on_request(self, request: Request) -> None:
@@ -74,6 +75,7 @@ class NetworkRecorder:
         if record is not None:
             record["status"] = response.status
             record["proxy_error"] = response.headers.get("x-squid-error")  # the proxy's own answer, not the site's
+            record["content_type"] = response.headers.get("content-type")
             if response.status == 101:  # Firefox reports a WebSocket handshake as a document request
                 record["type"] = "websocket"
             disposition = response.headers.get("content-disposition", "")

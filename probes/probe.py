@@ -33,11 +33,13 @@ from nettsjekk.probes.classify import (
     reason_for_any,
     reason_for_status,
 )
-from nettsjekk.probes.detection import PageDetection, detect_page
+from nettsjekk.probes.detection import CLOSED_SHADOW_JS, PageDetection, detect_page
 from nettsjekk.core.domains import registered_domain
 from nettsjekk.probes.hostile import PageGuard
 from nettsjekk.probes.login import LoginWall, bundled_login_hosts, find_login_wall, wall_for_status
 from nettsjekk.probes.network import NetworkRecorder
+from nettsjekk.probes.featurebook import load_features
+from nettsjekk.probes.reveal import find_and_click
 from nettsjekk.probes.redact import redact_text, redact_url, scrub
 from nettsjekk.probes.results import LoginInfo, PageVisit, ProbeResult
 from nettsjekk.probes.rulebook import LoadedRule, default_rules
@@ -61,6 +63,7 @@ MAX_SELF_NAVIGATIONS = 8
 LOGIN_CHECK_S = 10.0
 LOGIN_CONFIRM_S = 1.0
 ASK_PROXY_S = 3.0
+REVEAL_FIND_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class ProbeOptions:
     budget_s: float | None = None
     session: Session | None = None
     login_hosts: tuple[str, ...] | None = None
+    reveal: bool = True
+    """Accept a consent banner and open feature panels on the home page, then read it again (``probes.reveal``)."""
     subpage_share: tuple[int, int] = (0, 1)
     """``(index, count)``: of the sub-pages picked (up to ``max_subpages``), visit those at positions
     ``index, index + count, ...``; the probes of the same resource at the other locations visit the
@@ -146,6 +151,7 @@ class _ProbeRun:
         try:
             if self.options.detect:
                 await context.add_init_script(TIMERS_JS)  # lets settling see widgets due on a timer
+                await context.add_init_script(CLOSED_SHADOW_JS)  # lets detection read closed shadow roots
             self.page = await context.new_page()
             self.recorder.watch_page(self.page)
             await self._stages()
@@ -310,7 +316,7 @@ class _ProbeRun:
         if await self._login_wall():  # a script sent the page to a login after it loaded
             await self._title_and_screenshot()
             return
-        home = await self._detect(rules, own, self.recorder.records())
+        home = await self._reveal(rules, own, await self._detect(rules, own, self.recorder.records()))
         self._add_visit(PageVisit(url=self.page.url, status=self.result.status, settled=settled), home)
         visited = {self.url, self.page.url}
         picked = pick_subpages(home.snapshot, self.options.max_subpages, visited) if home.snapshot else []
@@ -334,6 +340,24 @@ class _ProbeRun:
         except asyncio.TimeoutError:
             self.guard.note(f"timeout:detect on {self.page.url}")
             return PageDetection([], [], None)
+
+    async def _reveal(self, rules: list[LoadedRule], own: frozenset[str], first: PageDetection) -> PageDetection:
+        """Accept a consent wall and open feature panels (``probes.reveal``), then read the page again;
+        what the second reading adds joins the first. Each click is an event."""
+        reveal = load_features().reveal
+        if not self.options.reveal or self.left() < 3:
+            return first
+        clicks = await find_and_click(self.page, reveal, self.cap(REVEAL_FIND_S))
+        if not clicks:
+            return first
+        for click in clicks:
+            what = "consent accepted" if click.kind == "consent" else "panel opened"
+            self.guard.note(f"{what}: clicked {click.name!r} on {self.page.url}")
+        await settle(self.page, self.cap(reveal.settle_s), self.recorder)
+        again = await self._detect(rules, own, self.recorder.records())
+        known = {f.rule for f in first.findings}
+        return PageDetection(first.findings + [f for f in again.findings if f.rule not in known],
+                             first.errors + again.errors, again.snapshot or first.snapshot)
 
     async def _visit(self, url: str, rules: list[LoadedRule], own: frozenset[str]) -> None:
         mark = self.recorder.mark()

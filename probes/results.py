@@ -33,6 +33,8 @@ class RequestRecord(BaseModel):
                                                         "host), dns, tls, timeout, connection, http_4xx, http_5xx, "
                                                         "proxy, orb, unknown ...; None when it did not fail or was "
                                                         "only cancelled (probes.classify.request_cause)")
+    content_type: str | None = Field(default=None, exclude=True,
+                                     description="the response's Content-Type (for detection; not stored)")
 
 
 class PageVisit(BaseModel):

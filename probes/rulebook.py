@@ -22,6 +22,7 @@ A rule file::
           - form_action_host: www.google.com
           - link_host: chatgpt.com
           - link_url: '^mailto:'                    # regular expression on a link's full href
+          - feature: translator                     # a scored first-party feature (probes/features.yaml)
 
 Regular expressions are case-insensitive. ``link_host``, ``link_url`` and ``form_action_host`` never
 match the probed resource's own registered domain (its own search form or language switch is not a finding).
@@ -42,6 +43,7 @@ from nettsjekk.core.hosts import HostPattern
 from nettsjekk.lists.models import check_regex
 from nettsjekk.core.errors import InvalidHostname, ListFileError, RuleFileError
 from nettsjekk.core.yamldoc import load_model
+from nettsjekk.probes.featurebook import known_feature
 
 RULES_DIR = Path(__file__).parent / "rules"
 CATEGORIES = ("ai", "translation", "communication", "search_engine", "social", "video")
@@ -94,6 +96,8 @@ class Matcher(Strict):
     form_action_host: HostPatternText | None = None
     link_host: HostPatternText | None = None
     link_url: Regex | None = None
+    feature: Annotated[str, AfterValidator(known_feature)] | None = None
+    """A first-party feature scored from the page's own controls (``probes/features.yaml``)."""
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Matcher:
@@ -114,7 +118,7 @@ class Matcher(Strict):
 
 
 MATCHER_KINDS = ("request_host", "request_url", "script_src", "iframe_src", "selector", "text", "global",
-                 "form_action_host", "link_host", "link_url")
+                 "form_action_host", "link_host", "link_url", "feature")
 
 
 def _attr(kind: str) -> str:

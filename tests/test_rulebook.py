@@ -55,7 +55,7 @@ def test_every_bundled_rule_has_a_bokmal_name_for_norwegian_reports():
      "(contains whitespace or control characters)"),
     (("      - request_host: tutor.example-ai.no", "      - request_host: a.no\n        selector: '#x'"),
      "rules.yaml:8: rules[0].matchers[0]: a matcher needs exactly one of: request_host, request_url, script_src, "
-     "iframe_src, selector, text, global, form_action_host, link_host, link_url "
+     "iframe_src, selector, text, global, form_action_host, link_host, link_url, feature "
      "(got ['request_host', 'selector'])"),
     (("    name: County AI tutor", "    name: County AI tutor\n    colour: red"),
      "rules.yaml:5: rules[0].colour: unknown field (allowed: id, category, name, name_nb, description, severity, "

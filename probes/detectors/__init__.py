@@ -8,10 +8,12 @@ the best candidate per rule and page into a ``Finding``.
 from __future__ import annotations
 
 from nettsjekk.probes.detectors.destinations import DestinationDetector
+from nettsjekk.probes.detectors.features import FeatureDetector
 from nettsjekk.probes.detectors.globals import GlobalsDetector
 from nettsjekk.probes.detectors.markup import MarkupDetector
 from nettsjekk.probes.detectors.network import NetworkDetector
 from nettsjekk.probes.detectors.text import TextDetector
 
-DETECTORS = (NetworkDetector(), MarkupDetector(), TextDetector(), GlobalsDetector(), DestinationDetector())
+DETECTORS = (NetworkDetector(), MarkupDetector(), TextDetector(), GlobalsDetector(), DestinationDetector(),
+             FeatureDetector())
 """Enabled detectors, in the order they run."""

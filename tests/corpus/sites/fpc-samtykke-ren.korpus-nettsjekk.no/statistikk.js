@@ -1,0 +1,1 @@
+window.sidevisninger = (window.sidevisninger || 0) + 1;
