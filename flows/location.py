@@ -112,10 +112,15 @@ def dispatch_pool_location(config: Config, store: Store, run_id: str, location: 
     last_state, moved = None, time.monotonic()
     why = ""
     while pending:
-        state, final = orchestrator.state(flow_run_id)
+        try:
+            state, final = orchestrator.state(flow_run_id)
+            answers = orchestrator.cells(flow_run_id)
+        except Exception as exc:  # noqa: BLE001 - the API hiccuped: no movement, try again until pool_wait_s
+            log.warning("location %s: could not read its flow run: %s", location.name, exc)
+            state, final, answers = f"unreadable ({exc})"[:200], False, []
         if state != last_state:
             last_state, moved = state, time.monotonic()
-        for artifact_id, data in orchestrator.cells(flow_run_id):
+        for artifact_id, data in answers:
             if artifact_id in seen:
                 continue
             seen.add(artifact_id)
@@ -176,12 +181,11 @@ class PrefectOrchestrator:
         return (state.name, state.is_final()) if state else ("unknown", False)
 
     def cells(self, flow_run_id) -> list[tuple[object, object]]:  # noqa: ANN001
-        from prefect.client.schemas.filters import (ArtifactFilter, ArtifactFilterFlowRunId,
-                                                    ArtifactFilterType)
-
-        found = self.client.read_artifacts(artifact_filter=ArtifactFilter(
-            flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]), type=ArtifactFilterType(any_=[ARTIFACT_TYPE])))
-        return [(artifact.id, artifact.data) for artifact in found]
+        # the filter endpoint directly: the sync client's read_artifacts sends null limit/sort (a 422)
+        answer = self.client.request("POST", "/artifacts/filter", json={
+            "artifacts": {"flow_run_id": {"any_": [str(flow_run_id)]}, "type": {"any_": [ARTIFACT_TYPE]}},
+            "limit": 200, "offset": 0})
+        return [(item["id"], item.get("data")) for item in answer.json()]
 
     def cancel(self, flow_run_id, message: str) -> None:  # noqa: ANN001
         from prefect.states import Cancelled
