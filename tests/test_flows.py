@@ -204,6 +204,9 @@ def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefec
 
 def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_path, caplog):
     """A worker is another machine: a result for a cell it was not given is rejected, naming the location."""
+    from nettsjekk.checkpoints.config import Location
+    from nettsjekk.checkpoints.matrix import CellSpec
+    from nettsjekk.checkpoints.worker_cells import decode
     from nettsjekk.flows.location import dispatch_pool_location
 
     def tamper(cell):
@@ -211,10 +214,6 @@ def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_pa
 
     config_path = tmp_path / "c.yaml"
     config_path.write_text(f"lists: [{DEMO_LIST}]\npool_wait_s: 1\n", encoding="utf-8")
-    from nettsjekk.checkpoints.config import Location
-    from nettsjekk.checkpoints.matrix import CellSpec
-    from nettsjekk.checkpoints.worker_cells import decode
-
     pool = Location(name="bergen", kind="pool", work_pool="bergen-pool")
     spec = CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "firefox", pool)
     good = {"cell": {"resource_id": "demo-ordbok", "engine": "firefox", "location": "bergen"}, "status": "ok",
