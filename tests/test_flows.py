@@ -202,7 +202,7 @@ def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefec
     assert store.cells(run_id)[0].result.title == "Demo-ordboka – bokmål og nynorsk"
 
 
-def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_path, caplog):
+def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_path):
     """A worker is another machine: a result for a cell it was not given is rejected, naming the location."""
     from nettsjekk.checkpoints.config import Location
     from nettsjekk.checkpoints.matrix import CellSpec
@@ -226,11 +226,27 @@ def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_pa
 
     store = Store(tmp_path / "store.db")
     run_id = store.start_run("pre-exam", {})
-    with caplog.at_level("WARNING"):
+    import logging
+
+    from nettsjekk.flows import location as location_module
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    collect = Collect()
+    location_module.log.addHandler(collect)
+    try:
         outcomes = dispatch_pool_location(load_config(config_path), store, run_id, pool, [spec], orchestrator=Replies())
+    finally:
+        location_module.log.removeHandler(collect)
 
     assert [o.status for o in outcomes] == ["ok"]  # the one valid answer, and only it
-    rejected = [r.getMessage() for r in caplog.records if "was not stored" in r.getMessage()]
+    rejected = [m for m in collect.messages if "was not stored" in m]
     assert len(rejected) == 3 and all(m.startswith("location bergen: ") for m in rejected)
     assert "not-asked-for/firefox/bergen, a cell it was not given" in rejected[0]
     assert "status" in rejected[1]
