@@ -66,8 +66,9 @@ def post_cell(cell: dict) -> None:
     """Send one finished cell to the central side (an artifact of this flow run)."""
     from prefect.artifacts import Artifact
 
+    which = cell["cell"]
     Artifact(type=ARTIFACT_TYPE, data=cell,
-             description=f"{cell['cell']['resource_id']} · {cell['cell']['engine']} · {cell['cell']['location']}").create()
+             description=f"{which['resource_id']} · {which['engine']} · {which['location']}").create()
 
 
 @flow(name=DEPLOYMENT_PREFIX)
