@@ -14,6 +14,7 @@ Relative paths are relative to the configuration file's folder.
       test-exam:   {date: 2027-03-02, time: "07:30"}
       pre-exam:    {date: 2027-05-18, time: "06:00"}
     concurrency: 4
+    pool_wait_s: 300         # a work-pool location silent this long: its cells are unreachable
     replay: on                 # exam-mode replay of every resource under the run's allowlist
     retries: {attempts: 3, backoff_s: [2, 8]}
     output_dir: results
@@ -178,6 +179,9 @@ class Settings(Strict):
     checkpoints: dict[Literal["publication", "test-exam", "pre-exam"], Checkpoint] = Field(default_factory=dict)
     timezone: str = "Europe/Oslo"
     concurrency: Annotated[int, Field(ge=1, le=64)] = 4
+    pool_wait_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    """How long a work-pool location may go without an answer (its flow run starting, a cell arriving)
+    before its remaining cells end ``location_unreachable`` and its flow run is cancelled."""
     retries: Retries = Retries()
     timeout_s: Annotated[float, Field(gt=0)] = 30.0
     settle_s: Annotated[float, Field(ge=0)] = 5.0

@@ -8,6 +8,7 @@ flow run; bounded concurrency from the configuration.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,23 @@ def _pool_cells(plan: Plan) -> dict:
     return grouped
 
 
+def _dispatch_pools(plan: Plan, store: Store) -> None:
+    """Every work-pool location at once (each waits on its own worker), while this machine's cells run."""
+    groups = list(_pool_cells(plan).values())
+    if not groups:
+        return
+
+    def on_cell(spec: CellSpec, outcome: CellOutcome) -> None:
+        for listener in list(progress_listeners):
+            listener(spec, outcome)
+
+    with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="pool-location") as pool:
+        running = [pool.submit(dispatch_pool_location, plan.config, store, plan.run_id, specs[0].location, specs,
+                               on_cell=on_cell) for specs in groups]
+        for future in running:
+            future.result()
+
+
 @task(name="exam-mode-replay", cache_policy=NONE)
 def replay_resources(plan: Plan, store: Store, service: ProbeService) -> int:
     """Each resource in each engine with only the run's allowlist reachable (``replay: off`` skips it)."""
@@ -137,8 +155,7 @@ def verify_checkpoint(config_path: str, checkpoint: str, list_name: str | None =
         not_probed = _check_logins(plan, store, service, logger)
         here = [spec for spec in plan.pending if spec.location.kind != "pool" and spec.key not in not_probed]
         futures = [probe_cell.submit(plan.run_id, spec) for spec in here]
-        for specs in _pool_cells(plan).values():
-            dispatch_pool_location(config, store, plan.run_id, specs[0].location, specs)
+        _dispatch_pools(plan, store)
         wait(futures)
         for future in futures:
             future.result()

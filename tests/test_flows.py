@@ -152,52 +152,133 @@ def test_configuration_errors_name_file_line_and_field(tmp_path):
     ]
 
 
-def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefect_api, tmp_path):
-    """The site side is the real verify-location flow; only the deployment hop is replaced."""
+class SiteInProcess:
+    """The deployment hop in-process: ``start`` runs the real verify-location flow and keeps what it posts."""
+
+    def __init__(self, tamper=None):
+        self.started, self.posted, self.cancelled, self.tamper = [], [], [], tamper
+
+    def start(self, deployment, parameters):
+        from nettsjekk.flows.location import verify_location
+
+        self.started.append(deployment)
+        verify_location(**parameters, post=lambda cell: self.posted.append(self.tamper(cell) if self.tamper else cell))
+        return "run-1"
+
+    def state(self, flow_run_id):
+        return "Completed", True
+
+    def cells(self, flow_run_id):
+        return list(enumerate(self.posted))
+
+    def cancel(self, flow_run_id, message):
+        self.cancelled.append(message)
+
+
+def _pool_cell(rig, tmp_path):
     from nettsjekk.checkpoints.config import Location
-    from nettsjekk.flows.location import dispatch_pool_location, verify_location
     from nettsjekk.checkpoints.matrix import CellSpec
 
-    calls = []
+    config = load_config(write_config(tmp_path, [("kontoret", rig)]))
+    pool = Location(name="bergen", kind="pool", work_pool="bergen-pool", trust_ca=[str(rig.ca_cert_path)])
+    store = Store(tmp_path / "store.db")
+    return config, pool, CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "chromium", pool), store
 
-    def run_at_site(name: str, parameters: dict, timeout_s: float) -> list[dict]:
-        calls.append(name)
-        return verify_location(**parameters)
 
+def test_a_pool_location_runs_at_the_site_and_its_results_reach_the_store(prefect_api, tmp_path, monkeypatch):
+    """The site side is the real verify-location flow, reaching the internet through its HTTPS_PROXY;
+    only the Prefect API between the two sides is replaced (tests/test_workers.py runs real workers)."""
+    from nettsjekk.flows.location import dispatch_pool_location
+
+    site = SiteInProcess()
     with FakeInternet([DEMO_WEB], name="site") as rig:
-        config = load_config(write_config(tmp_path, [("kontoret", rig)]))
-        pool = Location(name="bergen", kind="pool", work_pool="bergen-pool", trust_ca=[str(rig.ca_cert_path)])
-        # the worker at the site reaches the internet through its own network; here: the fake internet
-        site = pool.model_copy(update={"kind": "proxy", "proxy": rig.proxy_url, "work_pool": None})
-        spec = CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "chromium", site)
-        store = Store(tmp_path / "store.db")
+        monkeypatch.setenv("HTTPS_PROXY", rig.proxy_url)
+        config, pool, spec, store = _pool_cell(rig, tmp_path)
         run_id = store.start_run("pre-exam", {})
-        outcomes = dispatch_pool_location(config, store, run_id, pool, [spec], runner=run_at_site)
+        outcomes = dispatch_pool_location(config, store, run_id, pool, [spec], orchestrator=site)
 
-    assert calls == ["verify-location/bergen"]
+    assert site.started == ["verify-location/bergen"]
     assert [o.status for o in outcomes] == ["ok"]
     assert store.cells(run_id)[0].result.title == "Demo-ordboka – bokmål og nynorsk"
 
 
-def test_a_pool_location_whose_worker_does_not_answer_is_unreachable_not_failing(tmp_path):
+def test_a_worker_result_that_is_malformed_or_not_asked_for_is_not_stored(tmp_path):
+    """A worker is another machine: a result for a cell it was not given is rejected, naming the location."""
+    from nettsjekk.checkpoints.config import Location
+    from nettsjekk.checkpoints.matrix import CellSpec
+    from nettsjekk.checkpoints.worker_cells import decode
+    from nettsjekk.flows.location import dispatch_pool_location
+
+    def tamper(cell):
+        return {**cell, "cell": {**cell["cell"], "resource_id": "not-asked-for"}}
+
+    config_path = tmp_path / "c.yaml"
+    config_path.write_text(f"lists: [{DEMO_LIST}]\npool_wait_s: 1\n", encoding="utf-8")
+    pool = Location(name="bergen", kind="pool", work_pool="bergen-pool")
+    spec = CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "firefox", pool)
+    good = {"cell": {"resource_id": "demo-ordbok", "engine": "firefox", "location": "bergen"}, "status": "ok",
+            "attempts": 1, "result": {"url": spec.url, "browser": "firefox", "location": "bergen", "ok": True}}
+
+    class Replies(SiteInProcess):
+        def start(self, deployment, parameters):
+            self.posted += [tamper(good), {**good, "status": "splendid"}, "{not json", good]
+            return "run-1"
+
+    store = Store(tmp_path / "store.db")
+    run_id = store.start_run("pre-exam", {})
+    import logging
+
+    from nettsjekk.flows import location as location_module
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    collect = Collect()
+    location_module.log.addHandler(collect)
+    try:
+        outcomes = dispatch_pool_location(load_config(config_path), store, run_id, pool, [spec], orchestrator=Replies())
+    finally:
+        location_module.log.removeHandler(collect)
+
+    assert [o.status for o in outcomes] == ["ok"]  # the one valid answer, and only it
+    rejected = [m for m in collect.messages if "was not stored" in m]
+    assert len(rejected) == 3 and all(m.startswith("location bergen: ") for m in rejected)
+    assert "not-asked-for/firefox/bergen, a cell it was not given" in rejected[0]
+    assert "status" in rejected[1]
+    assert decode("bergen", good, {spec.key: spec})[0] == spec
+
+
+def test_a_pool_location_whose_worker_does_not_answer_is_unreachable_and_its_run_cancelled(tmp_path):
     from nettsjekk.checkpoints.config import Location
     from nettsjekk.flows.location import dispatch_pool_location
     from nettsjekk.checkpoints.matrix import CellSpec
 
-    def no_worker(name, parameters, timeout_s):
-        raise TimeoutError("no worker picked up the flow run within 3600 s")
+    class NoWorker(SiteInProcess):
+        def start(self, deployment, parameters):
+            return "run-1"
+
+        def state(self, flow_run_id):
+            return "Scheduled", False
 
     config_path = tmp_path / "c.yaml"
-    config_path.write_text(f"lists: [{DEMO_LIST}]\n", encoding="utf-8")
+    config_path.write_text(f"lists: [{DEMO_LIST}]\npool_wait_s: 0.5\n", encoding="utf-8")
     pool = Location(name="bergen", kind="pool", work_pool="bergen-pool")
     store = Store(tmp_path / "store.db")
     run_id = store.start_run("pre-exam", {})
+    site = NoWorker()
     outcomes = dispatch_pool_location(load_config(config_path), store, run_id, pool,
                                       [CellSpec("demo-ordbok", "https://ordbok.demo-eksamen.no/", "firefox", pool)],
-                                      runner=no_worker)
+                                      orchestrator=site)
 
     assert [o.status for o in outcomes] == ["location_unreachable"]
-    assert "no worker picked up" in store.cells(run_id)[0].result.error_detail
+    detail = store.cells(run_id)[0].result.error_detail
+    assert "no answer from work pool bergen-pool for 0.5 s" in detail and "Scheduled" in detail
+    assert len(site.cancelled) == 1
 
 
 def test_schedule_builds_one_schedule_per_checkpoint_date(tmp_path):
