@@ -44,6 +44,8 @@ FEATURE_STATES = ("yes", "review", "reviewed", "not_tested", "no")
 cell did not load, or stopped at a login wall); nothing."""
 ICT_DIR = "ict"
 """The ICT report's folder inside the report folder; test-template links point into it."""
+MARKS = ("fail", "warn", "none", "ok")
+"""A matrix cell at a glance, most serious first (see ``CellView.mark``)."""
 IGNORED_FAILURES = ("net::ERR_ABORTED", "NS_BINDING_ABORTED", "NS_ERROR_ABORT")
 """Request failures that are normal (a navigation or the probe cancelled the request)."""
 
@@ -156,6 +158,21 @@ class CellView:
     @property
     def anchor(self) -> str:
         return f"cell-{self.resource_id}-{self.location}-{self.engine}"
+
+    @property
+    def mark(self) -> str:
+        """The cell at a glance (``MARKS``): ``fail`` did not load, shows a forbidden feature or lets a
+        forbidden link through; ``none`` not tested here; ``warn`` loaded with something to review,
+        accepted or retried; ``ok`` otherwise."""
+        states = {feature.state for feature in self.features.values()}
+        reachable = bool(self.replay and self.replay.reachable_links)
+        if self.loads == "no" or "yes" in states or reachable:
+            return "fail"
+        if self.loads == "unreachable" or not self.looked_at:
+            return "none"
+        if states & {"review", "reviewed"} or self.status == "flaky" or self.login == "expired":
+            return "warn"
+        return "ok"
 
 
 @dataclass
