@@ -154,6 +154,8 @@ class CellView:
     """Open ``block`` findings (forbidden features not accepted by a review)."""
     looked_at: bool = True
     """The detectors read the page (False: it did not load, or stopped at a login wall)."""
+    hosts_failed: bool = False
+    """A host the resource needs failed here (``ResourceView.host_failures``)."""
 
     @property
     def anchor(self) -> str:
@@ -170,7 +172,7 @@ class CellView:
             return "fail"
         if self.loads == "unreachable" or not self.looked_at:
             return "none"
-        if states & {"review", "reviewed"} or self.status == "flaky" or self.login == "expired":
+        if states & {"review", "reviewed"} or self.status == "flaky" or self.login == "expired" or self.hosts_failed:
             return "warn"
         return "ok"
 
@@ -431,6 +433,9 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
     view.extra_hosts = sorted({h for c in view.cells for h in c.extra_hosts}, key=lambda h: h.host)
     view.failed_hosts = _failed_hosts(cells, needs)
     view.host_failures, view.left_out = failures, left_out(cells, needs)
+    for failure in failures:
+        for cell in view.cells:
+            cell.hosts_failed |= cell.location == failure.location and cell.engine in failure.engines
     resource_links = [link for (r, _), rows in ctx.links.items() if r == rid for link in rows]
     view.links_checked = any(check.checked for check in view.link_checks)
     view.broken_links = [_link(link) for link in resource_links if link["status"] == "broken"]

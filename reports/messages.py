@@ -115,6 +115,10 @@ class Messages:
         """Why a resource's links were not (fully) checked, in words; an unknown code as it is."""
         return self(f"links_reason.{code}") if code and self.has(f"links_reason.{code}") else (code or "")
 
+    def engine_short(self, engine: str) -> str:
+        """A browser's short name for a narrow column header (``chr``); an unknown engine as it is."""
+        return self(f"engine_short.{engine}") if self.has(f"engine_short.{engine}") else engine
+
     def checkpoint(self, name: str) -> str:
         return self(f"checkpoint.{name}") if self.has(f"checkpoint.{name}") else name
 

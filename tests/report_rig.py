@@ -33,6 +33,10 @@ TRANSLATE = Finding(category="translation", rule="tr-google-widget", name="Googl
                     evidence=Evidence(kind="script", value="translate.google.com"))
 
 
+CDN = "bilder.eksamen-cdn.no"
+"""Every tenth resource loads its pictures from here; skolen-nord's proxy refuses it."""
+
+
 def resource_id(n: int) -> str:
     return f"ressurs-{n:02d}"
 
@@ -46,7 +50,8 @@ def write_setup(folder: Path, count: int) -> Path:
     vendors = folder / "vendors"
     vendors.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "vendor_whitelists" / "_platform.yaml", vendors)
-    domains = [{"host": host(n), "status": "confirmed", "source": "generated"} for n in range(1, count + 1)]
+    domains = [{"host": h, "status": "confirmed", "source": "generated"} for h in [host(n) for n in range(1, count + 1)]
+               + [CDN]]
     vendor = {"id": "fylkets-leverandor", "name": "Fylkets læremiddelleverandør AS", "sources": ["generated"],
               "domains": domains}
     (vendors / "fylkets-leverandor.yaml").write_text(yaml.safe_dump(vendor, allow_unicode=True), encoding="utf-8")
@@ -76,9 +81,16 @@ def _cell(n: int, engine: str, location: str) -> tuple[str, ProbeResult]:
     if status == "ok" and n % 11 == 0:
         findings.append(TRANSLATE.model_copy(update={"page": url + "ordbok/sok"}))
     requests = [RequestRecord(url=url, host=host(n), domain="eksamen-demo.no", type="document", status=code)]
+    if status == "ok" and n % 10 == 0:
+        refused = location == LOCATIONS[1]
+        requests.append(RequestRecord(url=f"https://{CDN}/{n}.png", host=CDN, domain="eksamen-cdn.no", type="image",
+                                      status=None if refused else 200,
+                                      failure=("net::ERR_TUNNEL_CONNECTION_FAILED" if engine == "chromium"
+                                               else "NS_ERROR_PROXY_FORBIDDEN") if refused else None,
+                                      cause="blocked" if refused else None))
     return status, ProbeResult(url=url, browser=engine, browser_version="131.0", location=location, started_at=DAY,
                                status=code, ok=status == "ok", error=error, title=f"Ressurs {n}",
-                               requests=requests, hosts=[host(n)], findings=findings)
+                               requests=requests, hosts=sorted({r.host for r in requests}), findings=findings)
 
 
 def big_run(folder: Path, count: int = 80) -> tuple[Config, Store, str]:
