@@ -199,12 +199,12 @@ def format_summary(summary: dict, names: dict[str, str] | None = None) -> str:
     names = names or {}
     verdicts = summary["verdicts"]
     order = sorted(verdicts, key=lambda rid: (_rank(verdicts[rid]["verdict"]), names.get(rid, rid).lower()))
-    rows = [(names.get(rid, rid), verdicts[rid]["verdict"],
-             textwrap.shorten("; ".join(verdicts[rid]["reasons"]), 110, placeholder=" …")) for rid in order]
+    rows = [(names.get(rid, rid), rid, verdicts[rid]["verdict"],
+             textwrap.shorten("; ".join(verdicts[rid]["reasons"]), 100, placeholder=" …")) for rid in order]
     cells = ", ".join(f"{n} {status}" for status, n in sorted(summary["cells"].items()))
     drift = summary["drift_previous"]
     changed = len(drift.get("resources", []))
-    lines = [format_table(("resource", "verdict", "reasons"), rows), "",
+    lines = [format_table(("resource", "id", "verdict", "reasons"), rows), "",
              f"run {summary['run_id']} ({summary['checkpoint']}): {count_verdicts(verdicts)} (cells: {cells})",
              f"drift since {drift['against'] or 'no earlier run'}: {changed} resource(s) changed",
              format_links(summary.get("links", {})),

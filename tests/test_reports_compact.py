@@ -131,8 +131,11 @@ def test_the_closing_line_counts_resources_by_verdict_and_the_table_names_them()
                             "c": {"verdict": "not OK", "reasons": ["lastes ikke"]}}}
     text = format_summary(summary, {"a": "Ordbok", "b": "Matte med chat", "c": "Gammelt leksikon"})
     lines = text.splitlines()
-    assert [line.split("  ")[0] for line in lines[2:5]] == ["Gammelt leksikon", "Matte med chat", "Ordbok"]
-    assert lines[3].endswith("chat …"), "a long reason is cut at a word"
+    assert [line.split()[:2] for line in lines[2:5]] == [["Gammelt", "leksikon"], ["Matte", "med"], ["Ordbok", "a"]]
+    assert "  c  " in lines[2], "the id stays beside the name, for the commands that take it"
+    long = "communication: chat " * 12
+    shown = lines[3][lines[3].index("communication"):].removesuffix(" …")
+    assert lines[3].endswith(" …") and long.startswith(shown) and long[len(shown)] == " ", "cut at a word"
     assert "3 resource(s): 2 not OK, 1 OK (cells: 4 failing, 16 ok)" in text
 
 
