@@ -24,7 +24,7 @@ from nettsjekk.probes.results import ProbeResult
 
 from nettsjekk.checkpoints.blocked_hosts import HostFailure, HostNeeds, action_list, cause_of, host_failures, \
     host_reasons, left_out, needs_for
-from nettsjekk.checkpoints.config import Config
+from nettsjekk.checkpoints.config import CHECKPOINTS, Config
 from nettsjekk.checkpoints.drift import ResourceDrift, compare_runs
 from nettsjekk.checkpoints.store import Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
@@ -229,6 +229,8 @@ class ResourceView:
     links_checked: bool = False
     drift_previous: ResourceDrift | None = None
     drift_baseline: ResourceDrift | None = None
+    history: dict[str, str] = field(default_factory=dict)
+    """Its verdict in each of ``ReportModel.earlier`` (by run id; missing: not in that run)."""
 
     @property
     def anchor(self) -> str:
@@ -269,6 +271,16 @@ class ToReport:
     """The rule's bokmål name, when it has one."""
 
 
+@dataclass(frozen=True)
+class EarlierRun:
+    """A run a resource's history is shown against: the latest earlier run of a checkpoint, or the baseline."""
+
+    kind: str
+    """A checkpoint name, or ``baseline``."""
+    run_id: str
+    started_at: str
+
+
 @dataclass
 class ReportModel:
     """One run, everything every report format shows."""
@@ -293,6 +305,8 @@ class ReportModel:
     run_dir: Path
     notes: list[str] = field(default_factory=list)
     """Problems met while building the report (e.g. list files that no longer validate)."""
+    earlier: list[EarlierRun] = field(default_factory=list)
+    """The runs each resource's ``history`` refers to, checkpoint order, the baseline last."""
 
     @property
     def actions(self) -> dict[str, list[dict]]:
@@ -374,6 +388,11 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
     for resource in resources:
         resource.drift_previous = drift_previous.resources.get(resource.id)
         resource.drift_baseline = drift_baseline.resources.get(resource.id) if drift_baseline else None
+    earlier = _earlier_runs(store, run, baseline, tz)
+    verdicts_then = {e.run_id: store.verdicts(e.run_id) for e in earlier}
+    for resource in resources:
+        resource.history = {e.run_id: verdicts_then[e.run_id][resource.id][0] for e in earlier
+                            if resource.id in verdicts_then[e.run_id]}
     versions = {c.key.engine: c.result.browser_version for c in cells if c.result.browser_version}
     return ReportModel(
         run_id=run_id, checkpoint=run["checkpoint"], started_at=_local(run["started_at"], tz),
@@ -382,7 +401,22 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         resources=resources, to_report=_to_report(resources, book), previous_run=previous,
         baseline_run=baseline if baseline != run_id else None, reviews_file=str(config.reviews_path),
         reviews_on=on.isoformat(), reviews_applied=_applied(resources), run_dir=config.output_dir / run_id,
-        notes=notes)
+        notes=notes, earlier=earlier)
+
+
+def _earlier_runs(store: Store, run: dict, baseline: str | None, tz: ZoneInfo) -> list[EarlierRun]:
+    """The latest finished run of each checkpoint started before ``run``, in the season's order, then
+    the approved baseline (when it is not one of them, nor ``run``)."""
+    latest: dict[str, dict] = {}
+    for other in store.runs():
+        if other["id"] != run["id"] and other["status"] == "finished" and other["started_at"] <= run["started_at"]:
+            latest[other["checkpoint"]] = other
+    order = {name: i for i, name in enumerate(CHECKPOINTS)}
+    chosen = sorted(latest.values(), key=lambda r: (order.get(r["checkpoint"], len(order)), r["started_at"]))
+    earlier = [EarlierRun(r["checkpoint"], r["id"], _local(r["started_at"], tz)) for r in chosen]
+    if baseline and baseline != run["id"] and baseline not in {e.run_id for e in earlier}:
+        earlier.append(EarlierRun("baseline", baseline, _local(store.run(baseline)["started_at"], tz)))
+    return earlier
 
 
 @dataclass

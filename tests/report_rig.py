@@ -3,7 +3,8 @@
 ``big_run(folder)`` writes a list of 80 resources (one vendor), a configuration with three locations
 and two browsers, and a finished run in a fresh store: most resources load everywhere; some answer
 404, some show a chat widget in one browser, some have a finding to review, one location cannot
-reach a few. No browser runs: the cells are written to the store as the checkpoint flow would.
+reach a few. An earlier test-exam run (verdicts only: the first resource failed, the rest were OK) is
+the approved baseline. No browser runs: the cells are written to the store as the checkpoint flow would.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def big_run(folder: Path, count: int = 80) -> tuple[Config, Store, str]:
     """A finished run of ``count`` resources × 3 locations × 2 browsers (see the module docstring)."""
     config = load_config(write_setup(folder, count))
     store = Store(config.database)
+    earlier = store.start_run("test-exam", {"locations": list(LOCATIONS), "browsers": list(ENGINES)}, "Kari Nordmann")
+    store.save_verdicts(earlier, {resource_id(n): ("not OK" if n == 1 else "OK", []) for n in range(1, count + 1)})
+    store.finish_run(earlier)
+    store.approve_baseline(earlier, who="pytest")
     plan = prepare_run(config, store, "pre-exam")
     for n in range(1, count + 1):
         for location in LOCATIONS:

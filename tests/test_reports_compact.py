@@ -73,6 +73,17 @@ def test_details_follow_only_for_resources_that_are_not_ok_with_identical_cells_
     assert "nei: siden finnes ikke [HTTP 404]" in text_of(broken)
 
 
+def test_each_resource_to_follow_up_shows_its_verdict_at_the_earlier_checkpoint_in_both_reports(county):
+    _, store, _, model, out = county
+    earlier = model.earlier[0]
+    assert (earlier.kind, earlier.run_id) == ("test-exam", store.baseline())
+    assert model.resource("ressurs-09").history == {earlier.run_id: OK}
+    for name in ("test-template.html", "ict/index.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        block = page[page.index('id="r-ressurs-09"'):]
+        assert "Tidligere: Testeksamen (grunnlinje)" in text_of(block[:block.index("</p>", block.index('class="history"'))])
+
+
 def test_norwegian_reports_explain_every_code_in_words_and_name_no_local_path(county):
     config, _, _, _, out = county
     for name in ("test-template.html", "ict/index.html"):
