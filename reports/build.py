@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,8 @@ class CellView:
     """The detectors read the page (False: it did not load, or stopped at a login wall)."""
     hosts_failed: bool = False
     """A host the resource needs failed here (``ResourceView.host_failures``)."""
+    elapsed_ms: int = 0
+    """How long the probe took to load the page and look at it."""
 
     @property
     def anchor(self) -> str:
@@ -272,6 +275,18 @@ class ToReport:
 
 
 @dataclass(frozen=True)
+class LoadTime:
+    """How long the pages that loaded at one location took (seconds)."""
+
+    location: str
+    cells: int
+    median_s: float
+    slowest_s: float
+    slowest_resource: str
+    slowest_engine: str
+
+
+@dataclass(frozen=True)
 class EarlierRun:
     """A run a resource's history is shown against: the latest earlier run of a checkpoint, or the baseline."""
 
@@ -339,6 +354,19 @@ class ReportModel:
 
     def resource(self, resource_id: str) -> ResourceView:
         return next(r for r in self.resources if r.id == resource_id)
+
+    @property
+    def load_times(self) -> list[LoadTime]:
+        """Per location, how long the cells that loaded took: median and slowest."""
+        times = []
+        for location in self.locations:
+            timed = sorted(((c.elapsed_ms, r.name, c.engine) for r in self.resources for c in r.cells
+                            if c.location == location and c.loads == "yes" and c.elapsed_ms > 0))
+            if timed:
+                slowest = timed[-1]
+                times.append(LoadTime(location, len(timed), statistics.median(t[0] for t in timed) / 1000,
+                                      slowest[0] / 1000, slowest[1], slowest[2]))
+        return times
 
     @property
     def images(self) -> list[Image]:
@@ -513,7 +541,7 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: Host
         finding_count=len(findings),
         blocking=sum(1 for f in findings if f.severity == "block"
                      and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"),
-        looked_at=looked_at)
+        looked_at=looked_at, elapsed_ms=result.elapsed_ms)
 
 
 def _login(login: str, result: ProbeResult | None = None) -> str:

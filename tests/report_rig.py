@@ -91,6 +91,7 @@ def _cell(n: int, engine: str, location: str) -> tuple[str, ProbeResult]:
                                       cause="blocked" if refused else None))
     return status, ProbeResult(url=url, browser=engine, browser_version="131.0", location=location, started_at=DAY,
                                status=code, ok=status == "ok", error=error, title=f"Ressurs {n}",
+                               elapsed_ms=800 + 10 * n + (400 if location == LOCATIONS[1] else 0),
                                requests=requests, hosts=sorted({r.host for r in requests}), findings=findings)
 
 

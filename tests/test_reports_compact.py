@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import statistics
 import subprocess
 import sys
 
@@ -82,6 +83,18 @@ def test_each_resource_to_follow_up_shows_its_verdict_at_the_earlier_checkpoint_
         page = (out / name).read_text(encoding="utf-8")
         block = page[page.index('id="r-ressurs-09"'):]
         assert "Tidligere: Testeksamen (grunnlinje)" in text_of(block[:block.index("</p>", block.index('class="history"'))])
+
+
+def test_the_ict_report_gives_median_and_slowest_load_time_per_location(county):
+    _, _, _, model, out = county
+    times = {row.location: row for row in model.load_times}
+    assert list(times) == list(LOCATIONS)
+    north = times["skolen-nord"]
+    loaded = sorted(1200 + 10 * r for r in range(1, 81) if r % 9)
+    assert north.cells == 2 * len(loaded) and north.median_s == statistics.median(loaded) / 1000
+    assert (north.slowest_s, north.slowest_resource) == (2.0, model.resource("ressurs-80").name)
+    ict = text_of((out / "ict/index.html").read_text(encoding="utf-8"))
+    assert "Lastetid per sted" in ict and f"2.0 s ({model.resource('ressurs-80').name}, " in ict
 
 
 def test_norwegian_reports_explain_every_code_in_words_and_name_no_local_path(county):
