@@ -50,12 +50,39 @@ def _template_sheet(sheet, model: ReportModel, t: Messages) -> None:  # noqa: AN
                 _style(cell, Value(""))
             else:
                 _put(cell, values[key])
+    _conditional_colours(sheet, t, max(sheet.max_row, 2))
     sheet.freeze_panes = "B2"
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 2)}"
     for column, key in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(key, 13)
     _print_setup(sheet, "1:1")
+
+
+CONDITIONAL = {"verdict": {"not_ok": "bad", "conditions": "warn", "ok": "good", "not_tested": "muted"},
+               "features": {"yes": "bad", "review": "warn", "no": "good"}, "loads": {"yes": "good", "no": "bad"}}
+"""Colours that follow the text when someone edits a cell: verdict keys, or ``value.*`` keys."""
+
+
+def _conditional_colours(sheet, t: Messages, last_row: int) -> None:  # noqa: ANN001
+    """Rules that colour the verdict, loads and feature columns by their text, so a cell edited by
+    hand (a verdict changed after review) takes the right colour; the fills set per cell match them."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from nettsjekk.reports.build import FEATURES
+
+    columns = {"verdict": ["verdict"], "loads": ["loads"], "features": list(FEATURES)}
+    for group, keys in columns.items():
+        for key in keys:
+            letter = get_column_letter(COLUMNS.index(key) + 1)
+            for state, tone in CONDITIONAL[group].items():
+                text = t(f"verdict.{state}") if group == "verdict" else t(f"value.{state}")
+                formula = '"' + text.replace('"', '""') + '"'
+                sheet.conditional_formatting.add(
+                    f"{letter}2:{letter}{last_row}",
+                    CellIsRule(operator="equal", formula=[formula], fill=PatternFill("solid", bgColor=TONE_FILLS[tone])))
 
 
 def _summary_sheet(sheet, model: ReportModel, t: Messages) -> None:  # noqa: ANN001

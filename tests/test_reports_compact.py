@@ -130,6 +130,11 @@ def test_the_spreadsheet_colours_freezes_filters_dates_and_prints(county):
     chat = next(r for r in rows if r[0].value == model.resource("ressurs-07").name and r[7].value == "chromium")
     assert chat[COLUMNS.index("communication")].value == "ja"
     assert chat[COLUMNS.index("communication")].fill.fgColor.rgb.endswith("F8D7DA")
+    rules = {(str(rng.sqref), rule.formula[0]): rule.dxf.fill.bgColor.rgb
+             for rng in sheet.conditional_formatting for rule in rng.rules}
+    verdict_column = "T"
+    assert rules[(f"{verdict_column}2:{verdict_column}481", '"Ikke OK"')].endswith("F8D7DA"), "an edited verdict recolours"
+    assert rules[("N2:N481", '"ja"')].endswith("F8D7DA")
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
 
