@@ -37,18 +37,59 @@ def verify(checkpoint: str, config_path: str, list_name: str | None, locations: 
 
 @click.command()
 @config_option()
-def runs(config_path: str) -> None:
-    """List the runs in the results store."""
+@click.option("--latest", is_flag=True, help="Print only the id of the latest run (for scripts: "
+              "nettsjekk report $(nettsjekk runs --latest)).")
+def runs(config_path: str, latest: bool) -> None:
+    """List the runs in the results store: local start time, status and resources by verdict.
+
+    \b
+    Examples:
+        nettsjekk runs
+        nettsjekk runs --latest          # the newest run's id; 'nettsjekk report latest' takes it too
+    """
     from pathlib import Path
 
     from nettsjekk.checkpoints.config import load_config
     from nettsjekk.checkpoints.store import Store
     from nettsjekk.cli.text import format_table
 
-    store = Store(load_config(Path(config_path)).database, create=False)
-    rows = [(r["id"], r["checkpoint"], r["started_at"], r["status"], store.cell_count(r["id"]),
-             "baseline" if r["id"] == store.baseline() else "") for r in store.runs()]
-    click.echo(format_table(("run", "checkpoint", "started", "status", "cells", ""), rows))
+    config = load_config(Path(config_path))
+    store = Store(config.database, create=False)
+    listed = store.runs()
+    if latest:
+        if not listed:
+            from nettsjekk.core.errors import ConfigError
+
+            raise ConfigError(f"no runs in {config.database} yet (start one with 'nettsjekk verify')")
+        click.echo(listed[-1]["id"])
+        return
+    baseline_id = store.baseline()
+    rows = [(r["id"], r["checkpoint"], local_time(r["started_at"], config.settings.timezone), r["status"],
+             verdict_counts(store.verdicts(r["id"])), store.cell_count(r["id"]),
+             "baseline" if r["id"] == baseline_id else "") for r in listed]
+    click.echo(format_table(("run", "checkpoint", f"started ({config.settings.timezone})", "status",
+                             "resources by verdict", "cells", ""), rows))
+
+
+def local_time(iso: str | None, timezone: str) -> str:
+    """A stored UTC time as the reports show it: ``2027-03-02 08:30`` in ``timezone``."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def verdict_counts(verdicts: dict[str, tuple[str, list[str]]]) -> str:
+    """``3 not OK, 9 OK``: a run's resources by verdict, most serious first (``-`` before any verdict)."""
+    from nettsjekk.cli.run import count_verdicts
+
+    if not verdicts:
+        return "-"
+    return count_verdicts({rid: {"verdict": v} for rid, (v, _) in verdicts.items()}).split(": ", 1)[1]
 
 
 @click.group()

@@ -38,7 +38,7 @@ def register(cli: click.Group) -> None:
 @_REVIEWS
 def report(run_id: str, fmt: str | None, lang: str, output: str | None, config_path: str,
            reviews_path: str | None) -> None:
-    """Write the reports of RUN_ID: the test template (html, pdf, csv, xlsx, md) and the ICT report.
+    """Write the reports of RUN_ID (or 'latest'): the test template (html, pdf, csv, xlsx, md) and the ICT report.
 
     \b
     Examples:
@@ -57,6 +57,9 @@ def report(run_id: str, fmt: str | None, lang: str, output: str | None, config_p
     config = load_config(Path(config_path))
     reviews = load_reviews(Path(reviews_path) if reviews_path else config.reviews_path)
     store = Store(config.database, create=False)
+    if run_id == "latest":
+        listed = store.runs()
+        run_id = listed[-1]["id"] if listed else run_id
     folder = Path(output) if output else config.output_dir / run_id / "reports"
     store.run(run_id)
     with writing_to(folder):

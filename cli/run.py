@@ -122,8 +122,18 @@ def run_checkpoint(config_path: Path, checkpoint: str, list_name: str | None = N
         flows.plan_listeners.remove(on_plan)
         flows.progress_listeners.remove(on_cell)
         link_listeners.remove(on_links)
-    click.echo(format_summary(summary))
+    click.echo(format_summary(summary, resource_names(config)))
     return summary
+
+
+def resource_names(config: Config) -> dict[str, str]:
+    """Resource id -> name from the configured lists (empty when they no longer load)."""
+    from nettsjekk.lists.catalog import load_catalog
+
+    try:
+        return {r.id: r.name for r in load_catalog(config.list_paths, config.vendor_dir).resources}
+    except NettsjekkError:
+        return {}
 
 
 @contextlib.contextmanager
@@ -153,6 +163,19 @@ def _stopped(checkpoint: str, started: list[str], cause: BaseException) -> RunSt
                       f"'nettsjekk verify --checkpoint {checkpoint} --resume {started[0]}'")
 
 
+def _rank(verdict: str) -> int:
+    return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else len(VERDICT_ORDER)
+
+
+def count_verdicts(verdicts: dict[str, dict]) -> str:
+    """``12 resources: 3 not OK, 9 OK``: resources by verdict, most serious first."""
+    counts: dict[str, int] = {}
+    for rid in verdicts:
+        counts[verdicts[rid]["verdict"]] = counts.get(verdicts[rid]["verdict"], 0) + 1
+    parts = [f"{counts[v]} {v}" for v in sorted(counts, key=_rank)]
+    return f"{len(verdicts)} resource(s): {', '.join(parts) or 'none'}"
+
+
 def format_links(links: dict[str, list[dict]]) -> str:
     """One line on the link phase: resources checked, broken links, and the resources not (fully)
     checked with the reason."""
@@ -164,13 +187,25 @@ def format_links(links: dict[str, list[dict]]) -> str:
     return line + (f"; not checked: {', '.join(missing)}" if missing else "")
 
 
-def format_summary(summary: dict) -> str:
-    rows = [(rid, v["verdict"], "; ".join(v["reasons"])[:110]) for rid, v in sorted(summary["verdicts"].items())]
+VERDICT_ORDER = ("not OK", "not tested", "OK with conditions", "OK")
+"""Most serious first: the verdict table and the closing count follow it."""
+
+
+def format_summary(summary: dict, names: dict[str, str] | None = None) -> str:
+    """The verdict table (resource names, most serious first, reasons cut at a word), the closing count
+    of resources by verdict, drift, links and where the summary and reports are."""
+    import textwrap
+
+    names = names or {}
+    verdicts = summary["verdicts"]
+    order = sorted(verdicts, key=lambda rid: (_rank(verdicts[rid]["verdict"]), names.get(rid, rid).lower()))
+    rows = [(names.get(rid, rid), rid, verdicts[rid]["verdict"],
+             textwrap.shorten("; ".join(verdicts[rid]["reasons"]), 100, placeholder=" …")) for rid in order]
     cells = ", ".join(f"{n} {status}" for status, n in sorted(summary["cells"].items()))
     drift = summary["drift_previous"]
     changed = len(drift.get("resources", []))
-    lines = [format_table(("resource", "verdict", "reasons"), rows), "",
-             f"run {summary['run_id']} ({summary['checkpoint']}): cells {cells}",
+    lines = [format_table(("resource", "id", "verdict", "reasons"), rows), "",
+             f"run {summary['run_id']} ({summary['checkpoint']}): {count_verdicts(verdicts)} (cells: {cells})",
              f"drift since {drift['against'] or 'no earlier run'}: {changed} resource(s) changed",
              format_links(summary.get("links", {})),
              f"summary: {Path(summary['run_dir']) / 'summary.json'}"]

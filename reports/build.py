@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from nettsjekk.probes.results import ProbeResult
 
 from nettsjekk.checkpoints.blocked_hosts import HostFailure, HostNeeds, action_list, cause_of, host_failures, \
     host_reasons, left_out, needs_for
-from nettsjekk.checkpoints.config import Config
+from nettsjekk.checkpoints.config import CHECKPOINTS, Config
 from nettsjekk.checkpoints.drift import ResourceDrift, compare_runs
 from nettsjekk.checkpoints.store import Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
@@ -44,6 +45,8 @@ FEATURE_STATES = ("yes", "review", "reviewed", "not_tested", "no")
 cell did not load, or stopped at a login wall); nothing."""
 ICT_DIR = "ict"
 """The ICT report's folder inside the report folder; test-template links point into it."""
+MARKS = ("fail", "warn", "none", "ok")
+"""A matrix cell at a glance, most serious first (see ``CellView.mark``)."""
 IGNORED_FAILURES = ("net::ERR_ABORTED", "NS_BINDING_ABORTED", "NS_ERROR_ABORT")
 """Request failures that are normal (a navigation or the probe cancelled the request)."""
 
@@ -152,10 +155,29 @@ class CellView:
     """Open ``block`` findings (forbidden features not accepted by a review)."""
     looked_at: bool = True
     """The detectors read the page (False: it did not load, or stopped at a login wall)."""
+    hosts_failed: bool = False
+    """A host the resource needs failed here (``ResourceView.host_failures``)."""
+    elapsed_ms: int = 0
+    """How long the probe took to load the page and look at it."""
 
     @property
     def anchor(self) -> str:
         return f"cell-{self.resource_id}-{self.location}-{self.engine}"
+
+    @property
+    def mark(self) -> str:
+        """The cell at a glance (``MARKS``): ``fail`` did not load, shows a forbidden feature or lets a
+        forbidden link through; ``none`` not tested here; ``warn`` loaded with something to review,
+        accepted or retried; ``ok`` otherwise."""
+        states = {feature.state for feature in self.features.values()}
+        reachable = bool(self.replay and self.replay.reachable_links)
+        if self.loads == "no" or "yes" in states or reachable:
+            return "fail"
+        if self.loads == "unreachable" or not self.looked_at:
+            return "none"
+        if states & {"review", "reviewed"} or self.status == "flaky" or self.login == "expired" or self.hosts_failed:
+            return "warn"
+        return "ok"
 
 
 @dataclass
@@ -210,6 +232,8 @@ class ResourceView:
     links_checked: bool = False
     drift_previous: ResourceDrift | None = None
     drift_baseline: ResourceDrift | None = None
+    history: dict[str, str] = field(default_factory=dict)
+    """Its verdict in each of ``ReportModel.earlier`` (by run id; missing: not in that run)."""
 
     @property
     def anchor(self) -> str:
@@ -250,6 +274,28 @@ class ToReport:
     """The rule's bokmål name, when it has one."""
 
 
+@dataclass(frozen=True)
+class LoadTime:
+    """How long the pages that loaded at one location took (seconds)."""
+
+    location: str
+    cells: int
+    median_s: float
+    slowest_s: float
+    slowest_resource: str
+    slowest_engine: str
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """A run a resource's history is shown against: the latest earlier run of a checkpoint, or the baseline."""
+
+    kind: str
+    """A checkpoint name, or ``baseline``."""
+    run_id: str
+    started_at: str
+
+
 @dataclass
 class ReportModel:
     """One run, everything every report format shows."""
@@ -274,6 +320,8 @@ class ReportModel:
     run_dir: Path
     notes: list[str] = field(default_factory=list)
     """Problems met while building the report (e.g. list files that no longer validate)."""
+    earlier: list[EarlierRun] = field(default_factory=list)
+    """The runs each resource's ``history`` refers to, checkpoint order, the baseline last."""
 
     @property
     def actions(self) -> dict[str, list[dict]]:
@@ -306,6 +354,19 @@ class ReportModel:
 
     def resource(self, resource_id: str) -> ResourceView:
         return next(r for r in self.resources if r.id == resource_id)
+
+    @property
+    def load_times(self) -> list[LoadTime]:
+        """Per location, how long the cells that loaded took: median and slowest."""
+        times = []
+        for location in self.locations:
+            timed = sorted(((c.elapsed_ms, r.name, c.engine) for r in self.resources for c in r.cells
+                            if c.location == location and c.loads == "yes" and c.elapsed_ms > 0))
+            if timed:
+                slowest = timed[-1]
+                times.append(LoadTime(location, len(timed), statistics.median(t[0] for t in timed) / 1000,
+                                      slowest[0] / 1000, slowest[1], slowest[2]))
+        return times
 
     @property
     def images(self) -> list[Image]:
@@ -355,6 +416,11 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
     for resource in resources:
         resource.drift_previous = drift_previous.resources.get(resource.id)
         resource.drift_baseline = drift_baseline.resources.get(resource.id) if drift_baseline else None
+    earlier = _earlier_runs(store, run, baseline, tz)
+    verdicts_then = {e.run_id: store.verdicts(e.run_id) for e in earlier}
+    for resource in resources:
+        resource.history = {e.run_id: verdicts_then[e.run_id][resource.id][0] for e in earlier
+                            if resource.id in verdicts_then[e.run_id]}
     versions = {c.key.engine: c.result.browser_version for c in cells if c.result.browser_version}
     return ReportModel(
         run_id=run_id, checkpoint=run["checkpoint"], started_at=_local(run["started_at"], tz),
@@ -363,7 +429,22 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         resources=resources, to_report=_to_report(resources, book), previous_run=previous,
         baseline_run=baseline if baseline != run_id else None, reviews_file=str(config.reviews_path),
         reviews_on=on.isoformat(), reviews_applied=_applied(resources), run_dir=config.output_dir / run_id,
-        notes=notes)
+        notes=notes, earlier=earlier)
+
+
+def _earlier_runs(store: Store, run: dict, baseline: str | None, tz: ZoneInfo) -> list[EarlierRun]:
+    """The latest finished run of each checkpoint started before ``run``, in the season's order, then
+    the approved baseline (when it is not one of them, nor ``run``)."""
+    latest: dict[str, dict] = {}
+    for other in store.runs():
+        if other["id"] != run["id"] and other["status"] == "finished" and other["started_at"] <= run["started_at"]:
+            latest[other["checkpoint"]] = other
+    order = {name: i for i, name in enumerate(CHECKPOINTS)}
+    chosen = sorted(latest.values(), key=lambda r: (order.get(r["checkpoint"], len(order)), r["started_at"]))
+    earlier = [EarlierRun(r["checkpoint"], r["id"], _local(r["started_at"], tz)) for r in chosen]
+    if baseline and baseline != run["id"] and baseline not in {e.run_id for e in earlier}:
+        earlier.append(EarlierRun("baseline", baseline, _local(store.run(baseline)["started_at"], tz)))
+    return earlier
 
 
 @dataclass
@@ -414,6 +495,9 @@ def _resource(rid: str, cells: list[StoredCell], ctx: _Context, stored_verdict: 
     view.extra_hosts = sorted({h for c in view.cells for h in c.extra_hosts}, key=lambda h: h.host)
     view.failed_hosts = _failed_hosts(cells, needs)
     view.host_failures, view.left_out = failures, left_out(cells, needs)
+    for failure in failures:
+        for cell in view.cells:
+            cell.hosts_failed |= cell.location == failure.location and cell.engine in failure.engines
     resource_links = [link for (r, _), rows in ctx.links.items() if r == rid for link in rows]
     view.links_checked = any(check.checked for check in view.link_checks)
     view.broken_links = [_link(link) for link in resource_links if link["status"] == "broken"]
@@ -457,7 +541,7 @@ def _cell(resource: ResourceView, stored: StoredCell, ctx: _Context, needs: Host
         finding_count=len(findings),
         blocking=sum(1 for f in findings if f.severity == "block"
                      and _review_status(ctx.book.finding(resource.id, f.rule)) != "accepted"),
-        looked_at=looked_at)
+        looked_at=looked_at, elapsed_ms=result.elapsed_ms)
 
 
 def _login(login: str, result: ProbeResult | None = None) -> str:

@@ -60,9 +60,12 @@ class Messages:
     def verdict(self, verdict: str) -> str:
         return self(f"verdict.{VERDICT_KEYS[verdict]}")
 
-    def reason(self, reason: Reason) -> str:
-        """A verdict reason in this language (categories, rule names and error codes translated too)."""
+    def reason(self, reason: Reason, url: str | None = None) -> str:
+        """A verdict reason in this language (categories, rule names and error codes translated too);
+        with the resource's ``url``, a page on it is named by its path alone ("forsiden" for the url itself)."""
         params = dict(reason.params)
+        if url and isinstance(params.get("page"), str):
+            params["page"] = self.page(params["page"], url)
         if "category" in params and self.has(f"category.{params['category']}"):
             params["category"] = self(f"category.{params['category']}")
         if "name" in params:
@@ -70,6 +73,13 @@ class Messages:
         if reason.codes:
             params["errors"] = ", ".join(self.error(code) for code in reason.codes)
         return self(f"reason.{reason.key}", **params)
+
+    def page(self, page: str, url: str) -> str:
+        """``page`` as seen from the resource at ``url``: its path, or "forsiden" when it is ``url``."""
+        base = url.rstrip("/")
+        if page.rstrip("/") == base:
+            return self("value.front_page")
+        return page[len(base):] if page.startswith(base + "/") else page
 
     def name(self, name: str, name_nb: str | None = None) -> str:
         """A rule's name in this language: its bokmål name in a Norwegian report when it has one."""
@@ -82,9 +92,32 @@ class Messages:
             return code
         return self("error_code", text=self(f"error.{code}"), code=code)
 
+    def http_status(self, status: int) -> str:
+        """An HTTP status explained, the number kept: ``siden finnes ikke [HTTP 404]``."""
+        key = f"http_status.{status}" if self.has(f"http_status.{status}") else f"http_status.{status // 100}xx"
+        text = self(key) if self.has(key) else self("http_status.other")
+        return self("error_code", text=text, code=f"HTTP {status}")
+
+    def failure(self, failure: str, cause: str | None = None) -> str:
+        """A browser's request error (``net::ERR_…``, ``NS_ERROR_…``) explained, the code kept in
+        brackets; unknown codes are explained by their ``cause`` or as a browser error."""
+        code = failure.split()[0] if failure else ""
+        key = f"browser_error.{code}"
+        if self.has(key):
+            text = self(key)
+        elif cause and self.has(f"error.{cause}"):
+            text = self(f"error.{cause}")
+        else:
+            text = self("browser_error.other")
+        return self("error_code", text=text, code=failure)
+
     def link_reason(self, code: str | None) -> str:
         """Why a resource's links were not (fully) checked, in words; an unknown code as it is."""
         return self(f"links_reason.{code}") if code and self.has(f"links_reason.{code}") else (code or "")
+
+    def engine_short(self, engine: str) -> str:
+        """A browser's short name for a narrow column header (``chr``); an unknown engine as it is."""
+        return self(f"engine_short.{engine}") if self.has(f"engine_short.{engine}") else engine
 
     def checkpoint(self, name: str) -> str:
         return self(f"checkpoint.{name}") if self.has(f"checkpoint.{name}") else name

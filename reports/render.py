@@ -36,7 +36,7 @@ from nettsjekk.core.templating import TEMPLATES_DIR, render
 from nettsjekk.checkpoints.verdict import OK
 from nettsjekk.reports import table
 from nettsjekk.reports.messages import VERDICT_KEYS, Messages
-from nettsjekk.reports.build import FEATURES, ICT_DIR, ReportModel, build_report, links_anchor
+from nettsjekk.reports.build import FEATURES, ICT_DIR, MARKS, ReportModel, build_report, links_anchor
 from nettsjekk.checkpoints.reviews import Review
 
 if TYPE_CHECKING:
@@ -52,6 +52,10 @@ ICT_CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; script-src 'se
            "form-action 'none'")
 ICT_ASSETS = ("report.css", "report.js")
 SYMBOLS = {"ok": "✓", "flaky": "↻", "failing": "✗", "location_unreachable": "–"}
+MARK_SYMBOLS = {"ok": "✓", "fail": "✗", "warn": "!", "none": "–"}
+"""The compact test template's matrix (``CellView.mark``)."""
+MATRIX_ROWS = 40
+"""Rows per matrix block: more resources are set side by side, so 80 fill one A4 landscape page."""
 _LOCATION_CHANGES = (
     (re.compile(r"^(?P<location>[^:/]+): new host (?P<host>\S+)$"), "ict.loc_new_host"),
     (re.compile(r"^(?P<location>[^:/]+): host gone (?P<host>\S+)$"), "ict.loc_gone_host"),
@@ -75,7 +79,8 @@ def render_all(store: Store, run_id: str, config: Config, out_dir: Path, *, lang
     for fmt in ("ict", "html", "csv", "xlsx", "md"):
         written[fmt] = render_format(model, fmt, t, out_dir / FILE_NAMES[fmt])
     try:
-        written["pdf"] = print_pdf(written["html"], out_dir / FILE_NAMES["pdf"], service, landscape=True)
+        written["pdf"] = print_pdf(written["html"], out_dir / FILE_NAMES["pdf"], service, landscape=True,
+                                   footer=pdf_footer(model, t))
     except EngineUnavailable as exc:
         log.warning("no PDF of the test template: %s", exc)
     return written
@@ -114,7 +119,19 @@ def context(model: ReportModel, t: Messages) -> dict:
             "fmt": {"forbidden_links": table.forbidden_links, "broken_links": table.broken_links,
                     "extra_hosts": table.extra_hosts, "action": lambda loc, item: table.action(model, loc, item, t),
                     "left_out_why": table.left_out_why},
-            "location_change": lambda text: location_change(text, t)}
+            "location_change": lambda text: location_change(text, t),
+            "marks": MARKS, "mark_symbols": MARK_SYMBOLS, "matrix_blocks": matrix_blocks,
+            "detail_rows": lambda resource: table.detail_rows(resource, t), "detail_columns": table.DETAIL_COLUMNS,
+            "reviews_name": Path(model.reviews_file).name}
+
+
+def matrix_blocks(resources: list, rows: int = MATRIX_ROWS) -> list[list]:
+    """``resources`` in as few even blocks of at most ``rows`` as fit, to set side by side."""
+    if not resources:
+        return []
+    count = -(-len(resources) // rows)
+    size = -(-len(resources) // count)
+    return [resources[i:i + size] for i in range(0, len(resources), size)]
 
 
 def render_test_template(model: ReportModel, t: Messages) -> str:
@@ -169,10 +186,13 @@ def write_ict(model: ReportModel, t: Messages, folder: Path) -> Path:
 # ---------------------------------------------------------------- PDF
 
 
-def print_pdf(html_path: Path, pdf_path: Path, service: ProbeService | None = None, landscape: bool = False) -> Path:
+def print_pdf(html_path: Path, pdf_path: Path, service: ProbeService | None = None, landscape: bool = False,
+              footer: str = "") -> Path:
     """Print ``html_path`` to ``pdf_path`` (A4) with Chromium through the probe service's browsers.
 
     ``service`` is a running ``ProbeService``; without one, a service is started and closed here.
+    ``footer`` goes before the page number at the foot of every page. Links to files next to
+    ``html_path`` become relative, so they still work when the folder is moved or sent on.
     Raises ``EngineUnavailable`` when Chromium is not installed.
     """
     from nettsjekk.probes.browsers import BrowserSettings
@@ -181,15 +201,46 @@ def print_pdf(html_path: Path, pdf_path: Path, service: ProbeService | None = No
     own = service is None
     service = service or ProbeService(BrowserSettings())
     try:
-        service.run(_print(service.browsers, Path(html_path).resolve().as_uri(), Path(pdf_path), landscape),
-                    timeout=120)
+        service.run(_print(service.browsers, Path(html_path).resolve().as_uri(), Path(pdf_path), landscape,
+                           _footer(footer)), timeout=120)
     finally:
         if own:
             service.close()
+    relative_links(Path(pdf_path), Path(html_path).resolve().parent)
     return Path(pdf_path)
 
 
-async def _print(browsers: Browsers, url: str, pdf_path: Path, landscape: bool) -> None:
+def relative_links(pdf_path: Path, folder: Path) -> int:
+    """Make the PDF's ``file://`` links into ``folder`` relative to it; return how many.
+
+    Chromium writes every link absolute; a ``file:///home/…`` link breaks once the PDF is sent on.
+    Each link string is shortened in place and padded with spaces after it (whitespace between PDF
+    tokens), so every byte offset, and with them the cross-reference table, stays valid."""
+    data = pdf_path.read_bytes()
+    prefix = b"(" + (folder.as_uri().rstrip("/") + "/").encode("ascii", "backslashreplace")
+    count = data.count(prefix)
+    if not count:
+        return 0
+    pattern = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
+    fixed = pattern.sub(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    pdf_path.write_bytes(fixed)
+    return count
+
+
+def _footer(text: str) -> str:
+    from markupsafe import escape
+
+    lead = f"{escape(text)} " if text else ""
+    return ('<div style="font-size:7pt;color:#555;width:100%;text-align:center;">'
+            f'{lead}<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+def pdf_footer(model: ReportModel, t: Messages) -> str:
+    """The test template's PDF footer: checkpoint and run (the page number follows)."""
+    return f"{t('title.test_template')}: {t.checkpoint(model.checkpoint)} · {t('run.run')} {model.run_id} · {t('run.page')}"
+
+
+async def _print(browsers: Browsers, url: str, pdf_path: Path, landscape: bool, footer: str) -> None:
     context = await browsers.new_context("chromium")
     try:
         page = await context.new_page()
@@ -198,13 +249,9 @@ async def _print(browsers: Browsers, url: str, pdf_path: Path, landscape: bool) 
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         await page.pdf(path=str(pdf_path), format="A4", landscape=landscape, print_background=True,
                        prefer_css_page_size=True, display_header_footer=True, header_template="<span></span>",
-                       footer_template=_FOOTER)
+                       footer_template=footer)
     finally:
         await context.close()
-
-
-_FOOTER = ('<div style="font-size:7pt;color:#555;width:100%;text-align:center;">'
-           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
 def _pdf_via_temp_html(model: ReportModel, t: Messages, path: Path, service: ProbeService | None) -> None:
@@ -213,7 +260,7 @@ def _pdf_via_temp_html(model: ReportModel, t: Messages, path: Path, service: Pro
     os.close(fd)
     try:
         _write_text(Path(name), render_test_template(model, t))
-        print_pdf(Path(name), path, service, landscape=True)
+        print_pdf(Path(name), path, service, landscape=True, footer=pdf_footer(model, t))
     finally:
         Path(name).unlink(missing_ok=True)
 

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK
 from nettsjekk.reports.messages import Messages
 from nettsjekk.reports.build import FEATURES, ICT_DIR, CellView, ReportModel, ResourceView, links_anchor
 
 COLUMNS = ("resource", "url", "list", "vendor", "checkpoint", "tested_at", "location", "browser",
            "browser_version", "tester", "loads", "login", *FEATURES, "forbidden_links", "broken_links",
            "extra_hosts", "verdict", "comments")
+DETAIL_COLUMNS = ("loads", "login", *FEATURES, "forbidden_links", "broken_links", "extra_hosts")
+"""The columns of one cell in the compact test template's details (what differs between its cells)."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to Excel; such text gets a leading apostrophe."""
 
@@ -27,6 +30,8 @@ class Value:
 
     text: str
     href: str | None = None
+    tone: str | None = None
+    """How the spreadsheet colours it: ``bad``, ``warn``, ``good``, ``muted`` or None (plain)."""
 
 
 def evidence_href(anchor: str | None) -> str | None:
@@ -40,15 +45,91 @@ def row(model: ReportModel, resource: ResourceView, cell: CellView, t: Messages)
         "vendor": Value(resource.vendor_name or resource.vendor), "checkpoint": Value(t.checkpoint(model.checkpoint)),
         "tested_at": Value(cell.tested_at), "location": Value(cell.location), "browser": Value(cell.engine),
         "browser_version": Value(cell.browser_version), "tester": Value(model.tester),
-        "loads": Value(t(f"value.{cell.loads}")), "login": Value(t(f"value.{cell.login}")),
-        "forbidden_links": Value(forbidden_links(cell, t)), "broken_links": broken_links(cell, t),
-        "extra_hosts": Value(extra_hosts(cell, t)), "verdict": Value(t.verdict(resource.verdict)),
-        "comments": Value("; ".join(t.reason(r) for r in resource.reasons)),
+        "loads": Value(t(f"value.{cell.loads}"), tone=LOADS_TONES.get(cell.loads)),
+        "login": Value(t(f"value.{cell.login}"), tone=LOGIN_TONES.get(cell.login)),
+        "forbidden_links": Value(forbidden_links(cell, t), tone=_links_tone(cell)), "broken_links": broken_links(cell, t),
+        "extra_hosts": Value(extra_hosts(cell, t)),
+        "verdict": Value(t.verdict(resource.verdict), tone=VERDICT_TONES[resource.verdict]),
+        "comments": Value("; ".join(t.reason(r, resource.url) for r in resource.reasons)),
     }
     for category in FEATURES:
         feature = cell.features[category]
-        values[category] = Value(t(f"value.{feature.state}"), evidence_href(feature.anchor))
+        values[category] = Value(t(f"value.{feature.state}"), evidence_href(feature.anchor), FEATURE_TONES[feature.state])
     return values
+
+
+VERDICT_TONES = {OK: "good", CONDITIONS: "warn", NOT_OK: "bad", NOT_TESTED: "muted"}
+FEATURE_TONES = {"yes": "bad", "review": "warn", "reviewed": "warn", "not_tested": "muted", "no": "good"}
+LOADS_TONES = {"yes": "good", "no": "bad", "unreachable": "muted"}
+LOGIN_TONES = {"yes": "good", "no": "bad", "expired": "bad", "not_tested": "muted"}
+
+
+def _links_tone(cell: CellView) -> str | None:
+    if cell.replay is None or not cell.replay.links_checked:
+        return "muted"
+    return "bad" if cell.replay.reachable_links else "good"
+
+
+@dataclass
+class DetailRow:
+    """Cells of one resource that read the same in every ``DETAIL_COLUMNS`` column, shown as one row."""
+
+    cells: list[CellView]
+    values: dict[str, Value]
+    classes: dict[str, str]
+
+    def where(self, locations: list[str], engines: list[str], t: Messages) -> list[tuple[str, CellView]]:
+        """Where these cells are, shortest first: everywhere, a browser everywhere, a location in every
+        browser, else each cell; each with the cell its evidence link goes to."""
+        have = {(c.location, c.engine) for c in self.cells}
+        if have == {(loc, eng) for loc in locations for eng in engines}:
+            return [(t("testmal.everywhere"), self.cells[0])]
+        parts: list[tuple[str, CellView]] = []
+        left = set(have)
+        for engine in engines:
+            if all((loc, engine) in have for loc in locations) and len(locations) > 1:
+                parts.append((t("testmal.engine_everywhere", engine=engine), self._first(engine=engine)))
+                left -= {(loc, engine) for loc in locations}
+        for location in locations:
+            if all((location, eng) in left for eng in engines) and len(engines) > 1:
+                parts.append((t("testmal.location_all_engines", location=location), self._first(location=location)))
+                left -= {(location, eng) for eng in engines}
+        parts += [(f"{c.location} · {c.engine}", c) for c in self.cells if (c.location, c.engine) in left]
+        return parts
+
+    def _first(self, location: str | None = None, engine: str | None = None) -> CellView:
+        return next(c for c in self.cells if location in (None, c.location) and engine in (None, c.engine))
+
+
+def detail_rows(resource: ResourceView, t: Messages) -> list[DetailRow]:
+    """The resource's cells for the compact test template, identical cells merged into one row."""
+    merged: dict[tuple, DetailRow] = {}
+    for cell in resource.cells:
+        values = {"loads": Value(loads_text(cell, t)), "login": Value(t(f"value.{cell.login}")),
+                  "forbidden_links": Value(forbidden_links(cell, t)), "broken_links": broken_links(cell, t),
+                  "extra_hosts": Value(extra_hosts(cell, t))}
+        classes = {"loads": f"l-{cell.loads}", "extra_hosts": "hosts",
+                   "forbidden_links": "links-present" if cell.replay and cell.replay.reachable_links else ""}
+        for category in FEATURES:
+            feature = cell.features[category]
+            values[category] = Value(t(f"value.{feature.state}"), evidence_href(feature.anchor))
+            classes[category] = f"f-{feature.state}"
+        key = tuple((k, values[k].text, values[k].href) for k in DETAIL_COLUMNS)
+        if key in merged:
+            merged[key].cells.append(cell)
+        else:
+            merged[key] = DetailRow([cell], values, classes)
+    return list(merged.values())
+
+
+def loads_text(cell: CellView, t: Messages) -> str:
+    """Does it load; when not, why, in words with the status or code in brackets."""
+    text = t(f"value.{cell.loads}")
+    if cell.loads != "no":
+        return text
+    if cell.http_status and cell.http_status >= 400:
+        return f"{text}: {t.http_status(cell.http_status)}"
+    return f"{text}: {t.error(cell.error)}" if cell.error else text
 
 
 def forbidden_links(cell: CellView, t: Messages) -> str:
@@ -143,46 +224,14 @@ def write_csv(model: ReportModel, t: Messages, path: Path) -> Path:
     return path
 
 
-def write_xlsx(model: ReportModel, t: Messages, path: Path) -> Path:
-    """One sheet, header row bold and frozen, filters on, evidence as hyperlinks."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = t("title.test_template")[:31]
-    sheet.append([sheet_text(h) for h in headers(t)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for number, values in enumerate(rows(model, t), start=2):
-        for column, key in enumerate(COLUMNS, start=1):
-            _set(sheet.cell(row=number, column=column), values[key])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 2)}"
-    for column, key in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS.get(key, 14)
-    book.save(path)
-    return path
-
-
-_WIDTHS = {"resource": 28, "url": 34, "comments": 70, "extra_hosts": 30, "forbidden_links": 26, "tested_at": 17,
-           "verdict": 18, "vendor": 24}
-
-
 def sheet_text(text: str) -> str:
     """``text`` as a cell may hold it: the characters XML cannot carry (control characters, which a
     tester's or a resource's name may hold, lone surrogates, U+FFFE and U+FFFF) become ``?``."""
     return _NOT_IN_XML.sub("?", text)
 
 
-def _set(cell, value: Value) -> None:  # noqa: ANN001 - openpyxl cell
-    from openpyxl.styles import Alignment, Font
+def write_xlsx(model: ReportModel, t: Messages, path: Path) -> Path:
+    """The test template as a workbook (``reports.workbook.write_xlsx``)."""
+    from nettsjekk.reports.workbook import write_xlsx as write
 
-    cell.value = sheet_text(value.text)
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if value.href:
-        cell.hyperlink = value.href
-        cell.font = Font(color="0563C1", underline="single")
+    return write(model, t, path)

@@ -204,7 +204,7 @@ def test_pdf_csv_and_xlsx_of_the_test_template(checkpoint):
     assert {row["Forbudte lenker blokkert (YouTube, Facebook, nettsøk)"] for row in xss_rows} == {"ja (1 av 1)"}
 
     sheet = load_workbook(checkpoint.reports["xlsx"]).active
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:U{1 + 12}"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:U{1 + 12}"
     assert [c.value for c in sheet[1]][:len(COLUMNS)] == headers(Messages("nb"))
     assert "Skriptprøve æøå" in {row[0].value for row in sheet.iter_rows(min_row=2)}
 

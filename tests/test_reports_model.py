@@ -227,7 +227,7 @@ def test_xlsx_has_a_frozen_header_filters_hyperlinks_and_never_formulas(run):
     path = write_xlsx(model, Messages("nb"), config.base / "t.xlsx")
 
     sheet = load_workbook(path).active
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "B2"
     assert sheet.auto_filter.ref == f"A1:U{1 + 16}"
     assert [c.value for c in sheet[1]] == headers(Messages("nb"))
     assert sheet["A2"].value == "=1+2 ordbok" and sheet["A2"].data_type == "s"
