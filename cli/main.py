@@ -13,10 +13,11 @@ import sys
 
 import click
 
-from nettsjekk.cli import checkpoint, demo, doctor, export, links, login, observe, probe, replay, report, validate
+from nettsjekk.cli import checkpoint, demo, doctor, export, intake, links, login, observe, probe, replay, report, \
+    validate
 from nettsjekk.core.errors import NettsjekkError
 
-COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, demo, doctor)
+COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, intake, demo, doctor)
 
 
 class FriendlyGroup(click.Group):
