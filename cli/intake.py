@@ -82,7 +82,7 @@ def serve(config_path: str, checkpoint: str, host: str, port: int, base_url: str
     click.echo(url)
     sys.stdout.flush()
     settings = uvicorn.Config(create_app(server), log_level="warning", access_log=False, lifespan="off",
-                              timeout_graceful_shutdown=5)
+                              timeout_graceful_shutdown=5, timeout_keep_alive=30)
     try:
         uvicorn.Server(settings).run(sockets=[sock])
     finally:
@@ -181,7 +181,7 @@ def _bind(host: str, port: int):  # noqa: ANN202 - a socket
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --host or "
                           "--port)") from None
-    sock.listen(256)
+    sock.listen(2048)
     return sock
 
 

@@ -30,6 +30,7 @@ from nettsjekk.checkpoints.store import Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewState, load_reviews
 from nettsjekk.checkpoints.replay_phase import ReplayRecord, load_replays, with_replay
+from nettsjekk.reports.manual import ManualSection, manual_section
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +275,8 @@ class ReportModel:
     run_dir: Path
     notes: list[str] = field(default_factory=list)
     """Problems met while building the report (e.g. list files that no longer validate)."""
+    manual: ManualSection | None = None
+    """The manual tests of the checkpoint (``nettsjekk intake``) and their disagreements with the run."""
 
     @property
     def actions(self) -> dict[str, list[dict]]:
@@ -356,7 +359,7 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         resource.drift_previous = drift_previous.resources.get(resource.id)
         resource.drift_baseline = drift_baseline.resources.get(resource.id) if drift_baseline else None
     versions = {c.key.engine: c.result.browser_version for c in cells if c.result.browser_version}
-    return ReportModel(
+    model = ReportModel(
         run_id=run_id, checkpoint=run["checkpoint"], started_at=_local(run["started_at"], tz),
         finished_at=_local(run["finished_at"], tz), status=run["status"], tester=run["tester"],
         timezone=config.settings.timezone, locations=locations, engines=engines, browser_versions=versions,
@@ -364,6 +367,8 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         baseline_run=baseline if baseline != run_id else None, reviews_file=str(config.reviews_path),
         reviews_on=on.isoformat(), reviews_applied=_applied(resources), run_dir=config.output_dir / run_id,
         notes=notes)
+    model.manual = manual_section(store, model, {r.id: r.name for r in catalog.resources} if catalog else None)
+    return model
 
 
 @dataclass
