@@ -57,19 +57,19 @@ def start(folder: Path) -> tuple[subprocess.Popen, str]:
 async def pupil(number: int, url: str, delay: float, timings: dict[str, list[float]], errors: dict[str, int],
                 transport: httpx.AsyncHTTPTransport) -> None:
     await asyncio.sleep(delay)
+    # Its own client (cookies): its own browser. Not closed: that would close the shared transport.
+    client, phase = httpx.AsyncClient(timeout=120, transport=transport), "get"
     try:
-        async with httpx.AsyncClient(timeout=120, transport=transport) as client:
-            phase = "get"
-            began = time.perf_counter()
-            form = await client.get(url)
-            timings["get"].append(time.perf_counter() - began)
-            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-            data = {**ANSWERS, "initials": f"P{chr(65 + number % 26)}", "comment": f"elev {number}", "csrf": csrf}
-            began, phase = time.perf_counter(), "post"
-            answer = await client.post(url, data=data, files={"screenshot": ("", b"", "application/octet-stream")})
-            timings["post"].append(time.perf_counter() - began)
-            if answer.status_code != 303:
-                errors[f"http_{answer.status_code}"] = errors.get(f"http_{answer.status_code}", 0) + 1
+        began = time.perf_counter()
+        form = await client.get(url)
+        timings["get"].append(time.perf_counter() - began)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        data = {**ANSWERS, "initials": f"P{chr(65 + number % 26)}", "comment": f"elev {number}", "csrf": csrf}
+        began, phase = time.perf_counter(), "post"
+        answer = await client.post(url, data=data, files={"screenshot": ("", b"", "application/octet-stream")})
+        timings["post"].append(time.perf_counter() - began)
+        if answer.status_code != 303:
+            errors[f"http_{answer.status_code}"] = errors.get(f"http_{answer.status_code}", 0) + 1
     except (httpx.HTTPError, AttributeError) as exc:
         kind = f"{phase}: {type(exc).__name__}"
         errors[kind] = errors.get(kind, 0) + 1
@@ -101,9 +101,9 @@ def main() -> None:
         errors: dict[str, int] = {}
 
         async def everyone() -> None:
-            transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=args.pupils, max_keepalive_connections=0))
-            await asyncio.gather(*(pupil(n, url, args.spread * n / args.pupils, timings, errors, transport)
-                                   for n in range(args.pupils)))
+            async with httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=args.pupils)) as transport:
+                await asyncio.gather(*(pupil(n, url, args.spread * n / args.pupils, timings, errors, transport)
+                                       for n in range(args.pupils)))
 
         began = time.perf_counter()
         asyncio.run(everyone())

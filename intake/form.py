@@ -107,5 +107,10 @@ def clean_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 
+_NORDIC = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+    """Lower case without accents, æ ø å spelt out: ``Læremiddel`` and ``laeremiddel`` are one."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_NORDIC))
+    return folded.encode("ascii", "ignore").decode().strip()

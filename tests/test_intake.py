@@ -201,16 +201,17 @@ def test_300_pupils_submitting_at_once_all_land(school):
     before = len(school.stored())
 
     async def pupil(number: int, transport: httpx.AsyncHTTPTransport) -> int:
-        async with httpx.AsyncClient(timeout=120, transport=transport) as client:  # its own cookie: its own browser
-            form = await client.get(school.url)
-            data = {**ANSWERS, "initials": f"P{chr(65 + number % 26)}", "comment": f"elev {number}",
-                    "csrf": csrf_of(form.text)}
-            answer = await client.post(school.url, data=data, files={"screenshot": ("", b"", "application/octet-stream")})
-            return answer.status_code
+        # Its own client (cookies): its own browser. Not closed: that would close the shared transport.
+        client = httpx.AsyncClient(timeout=120, transport=transport)
+        form = await client.get(school.url)
+        data = {**ANSWERS, "initials": f"P{chr(65 + number % 26)}", "comment": f"elev {number}",
+                "csrf": csrf_of(form.text)}
+        answer = await client.post(school.url, data=data, files={"screenshot": ("", b"", "application/octet-stream")})
+        return answer.status_code
 
     async def classes() -> list[int]:
-        transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=300, max_keepalive_connections=0))
-        return await asyncio.gather(*(pupil(n, transport) for n in range(300)))
+        async with httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=300)) as transport:
+            return await asyncio.gather(*(pupil(n, transport) for n in range(300)))
 
     codes = asyncio.run(classes())
     assert codes.count(303) == 300, {c: codes.count(c) for c in set(codes)}
@@ -276,3 +277,11 @@ def test_the_rate_limiter_refills_with_time():
     limiter = RateLimiter(per_minute=60, burst=2)
     assert [limiter.allow("k", now=0.0) for _ in range(3)] == [True, True, False]
     assert limiter.allow("k", now=1.5) and not limiter.allow("k", now=1.6)
+
+
+def test_the_resource_search_ignores_case_accents_and_spelt_out_nordic_letters():
+    from nettsjekk.intake.form import Choices, Option
+
+    offered = Choices((), (Option("demo-chatbot", "Demo-læremiddel med chat"), Option("demo-ordbok", "Demo-ordbok")))
+    assert [o.value for o in offered.search("LÆRE")] == [o.value for o in offered.search("laere")] == ["demo-chatbot"]
+    assert len(offered.search("")) == 2 and offered.search("finnes ikke") == ()
