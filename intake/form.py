@@ -41,6 +41,11 @@ class FormSpec:
     labels: dict[str, str]
     messages: dict[str, str]
 
+    def field_label(self, name: str) -> str:
+        """The label a field is shown with (for the list of mistakes above the form)."""
+        asked = {q.field: q.label for q in self.questions}
+        return asked.get(name) or self.labels.get("resource" if name == "resource_id" else name, name)
+
 
 @dataclass(frozen=True)
 class Option:
