@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from nettsjekk.checkpoints.manual_tests import COLUMNS as MANUAL_COLUMNS, ManualTest
 from nettsjekk.core.errors import NettsjekkError, NoSuchRun, NoSuchStore, StoreError
 from nettsjekk.probes.results import ProbeResult
 
@@ -95,6 +96,16 @@ MIGRATIONS = (
         text TEXT NOT NULL, recorded_at TEXT NOT NULL
     );
     CREATE INDEX watch_intervals_start ON watch_intervals(started_at);
+    """,
+    """
+    CREATE TABLE manual_tests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, checkpoint TEXT NOT NULL, location TEXT NOT NULL,
+        resource_id TEXT NOT NULL, role TEXT NOT NULL, initials TEXT NOT NULL, loads TEXT NOT NULL,
+        login TEXT NOT NULL, translation TEXT NOT NULL, communication TEXT NOT NULL, search_engine TEXT NOT NULL,
+        ai TEXT NOT NULL, links_blocked TEXT NOT NULL, comment TEXT NOT NULL, browser TEXT NOT NULL,
+        os TEXT NOT NULL, submitted_at TEXT NOT NULL, screenshot TEXT
+    );
+    CREATE INDEX manual_tests_checkpoint ON manual_tests(checkpoint, resource_id);
     """,
 )
 
@@ -321,6 +332,24 @@ class Store:
     def baseline(self, name: str = "default") -> str | None:
         row = self._db.execute("SELECT run_id FROM baselines WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
+
+    # -- manual tests (nettsjekk intake) -------------------------------------------------------
+    def save_manual_test(self, test: ManualTest) -> int:
+        """Store one submission of the intake form; return its id."""
+        row = test.to_row()
+        with self._tx() as db:
+            cursor = db.execute(f"INSERT INTO manual_tests ({', '.join(MANUAL_COLUMNS)}) VALUES "
+                                f"({', '.join('?' for _ in MANUAL_COLUMNS)})", [row[c] for c in MANUAL_COLUMNS])
+        return int(cursor.lastrowid)
+
+    def manual_tests(self, checkpoint: str | None = None) -> list[ManualTest]:
+        """The stored submissions (of ``checkpoint`` when given), oldest first."""
+        query = f"SELECT id, {', '.join(MANUAL_COLUMNS)} FROM manual_tests"
+        args: tuple = ()
+        if checkpoint is not None:
+            query, args = query + " WHERE checkpoint = ?", (checkpoint,)
+        rows = self._db.execute(query + " ORDER BY submitted_at, id", args)
+        return [ManualTest(**dict(zip(MANUAL_COLUMNS, row[1:])), id=row[0]) for row in rows]
 
 
 class WatchLog:

@@ -13,12 +13,12 @@ import sys
 
 import click
 
-from nettsjekk.cli import (checkpoint, demo, doctor, export, incidents, links, login, observe, probe, replay, report,
-                           validate, watch)
+from nettsjekk.cli import (checkpoint, demo, doctor, export, incidents, intake, links, login, observe, probe, replay,
+                           report, validate, watch)
 from nettsjekk.core.errors import NettsjekkError
 
-COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, demo, doctor, watch,
-                   incidents)
+COMMAND_MODULES = (validate, probe, checkpoint, export, links, login, replay, report, observe, intake, demo, doctor,
+                   watch, incidents)
 
 
 class FriendlyGroup(click.Group):

@@ -31,6 +31,7 @@ from nettsjekk.checkpoints.store import Store, StoredCell
 from nettsjekk.checkpoints.verdict import CONDITIONS, NOT_OK, NOT_TESTED, OK, Reason, assess
 from nettsjekk.checkpoints.reviews import Review, ReviewBook, ReviewState, load_reviews
 from nettsjekk.checkpoints.replay_phase import ReplayRecord, load_replays, with_replay
+from nettsjekk.reports.manual import ManualSection, manual_section
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +323,8 @@ class ReportModel:
     """Problems met while building the report (e.g. list files that no longer validate)."""
     earlier: list[EarlierRun] = field(default_factory=list)
     """The runs each resource's ``history`` refers to, checkpoint order, the baseline last."""
+    manual: ManualSection | None = None
+    """The manual tests of the checkpoint (``nettsjekk intake``) and their disagreements with the run."""
 
     @property
     def actions(self) -> dict[str, list[dict]]:
@@ -422,7 +425,7 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         resource.history = {e.run_id: verdicts_then[e.run_id][resource.id][0] for e in earlier
                             if resource.id in verdicts_then[e.run_id]}
     versions = {c.key.engine: c.result.browser_version for c in cells if c.result.browser_version}
-    return ReportModel(
+    model = ReportModel(
         run_id=run_id, checkpoint=run["checkpoint"], started_at=_local(run["started_at"], tz),
         finished_at=_local(run["finished_at"], tz), status=run["status"], tester=run["tester"],
         timezone=config.settings.timezone, locations=locations, engines=engines, browser_versions=versions,
@@ -430,6 +433,8 @@ def build_report(store: Store, run_id: str, config: Config, reviews: list[Review
         baseline_run=baseline if baseline != run_id else None, reviews_file=str(config.reviews_path),
         reviews_on=on.isoformat(), reviews_applied=_applied(resources), run_dir=config.output_dir / run_id,
         notes=notes, earlier=earlier)
+    model.manual = manual_section(store, model, {r.id: r.name for r in catalog.resources} if catalog else None)
+    return model
 
 
 def _earlier_runs(store: Store, run: dict, baseline: str | None, tz: ZoneInfo) -> list[EarlierRun]:

@@ -192,7 +192,11 @@ def headers(t: Messages) -> list[str]:
 
 
 def rows(model: ReportModel, t: Messages) -> list[dict[str, Value]]:
-    return [row(model, resource, cell, t) for resource in model.resources for cell in resource.cells]
+    """The automated rows, then the manual tests' rows (``reports.manual``)."""
+    from nettsjekk.reports.manual import table_rows
+
+    return [row(model, resource, cell, t) for resource in model.resources for cell in resource.cells] + \
+        table_rows(model, t)
 
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

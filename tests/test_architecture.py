@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"core": 0, "lists": 1, "probes": 2, "checkpoints": 3, "allowlists": 4, "reports": 4, "observe": 4, "watch": 4,
-          "flows": 5,
-          "fakenet": 5, "cli": 6}
+LAYERS = {"core": 0, "lists": 1, "probes": 2, "checkpoints": 3, "allowlists": 4, "reports": 4, "observe": 4,
+          "watch": 4, "intake": 4, "flows": 5, "fakenet": 5, "cli": 6}
 DATA_PACKAGES = {"templates", "vendor_whitelists", "demo_web"}
 PREFECT_ALLOWED = {"flows", "cli"}
 PREFECT_EXCEPTIONS = {
