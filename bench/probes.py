@@ -49,7 +49,9 @@ from procstat import cpu_seconds, process_tree, pss_bytes, rss_bytes  # noqa: E4
 import yaml  # noqa: E402
 from nettsjekk.allowlists.selection import compile_selection, run_results, select  # noqa: E402
 from nettsjekk.checkpoints.config import Config, Location, Settings  # noqa: E402
+from nettsjekk.checkpoints.link_phase import check_links_together, plan_link_checks  # noqa: E402
 from nettsjekk.checkpoints.replay_phase import replay_targets, run_replays  # noqa: E402
+from nettsjekk.lists.catalog import load_catalog  # noqa: E402
 from nettsjekk.checkpoints.matrix import CellSpec, run_cell, subpage_share  # noqa: E402
 from nettsjekk.checkpoints.store import Store  # noqa: E402
 from nettsjekk.probes import browsers as browsers_module  # noqa: E402
@@ -300,6 +302,29 @@ def run_replay_phase(matrix: Phase, config: Config, settings: BrowserSettings, s
     return phase
 
 
+def run_links_phase(matrix: Phase, config: Config, settings: BrowserSettings, server: FarmServer,
+                    workdir: Path, list_path: Path, vendor_dir: Path) -> Phase:
+    """The checkpoint's link phase after ``matrix``: every resource crawled once from the first location
+    that loaded it (``links: first``), all in one crawler process, with browser rechecks where needed
+    (``checkpoints.link_phase.check_links_together``), measured like a phase; ``probes`` counts crawls."""
+    os.environ.setdefault("NETTSJEKK_CONTACT", "bench@nettsjekk.invalid")  # the crawler's User-Agent names one
+    store = Store(phase_store(workdir, matrix))
+    run_id = store.runs()[-1]["id"]
+    plan = plan_link_checks(config, store.cells(run_id), list(config.settings.locations), list(config.settings.browsers))
+    phase = Phase("links", matrix.concurrency, matrix.max_subpages, len(plan.targets))
+    catalog = load_catalog([list_path], vendor_dir)
+
+    def work(service: ProbeService) -> list[dict]:
+        return check_links_together(config, catalog, store, run_id, plan.targets, service)
+
+    checks = measured(phase, server, lambda: ProbeService(settings), work)
+    phase.ok = phase.stored = sum(bool(c["checked"]) for c in checks)
+    phase.statuses = dict(Counter("checked" if c["checked"] else f"not checked: {c['reason']}" for c in checks))
+    phase.attempts = len(checks)
+    store.close()
+    return phase
+
+
 def write_farm_list(farm: Farm, folder: Path) -> tuple[Path, Path]:
     """A list of the farm's resources and one vendor file naming their own hosts (what the replay compiles from)."""
     vendors = folder / "vendors"
@@ -370,7 +395,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                     "resources": args.resources, "engines": args.engines, "locations": args.locations,
                     "latency_ms": args.latency_ms, "settle_s": args.settle_s,
                     "subpages_per_location": args.subpages_per_location, "baseline_sample": args.baseline_sample,
-                    "replay": args.replay,
+                    "replay": args.replay, "links": args.links,
                     "load_avg_start": [round(x, 2) for x in os.getloadavg()], "phases": []}
     with tempfile.TemporaryDirectory(prefix="nettsjekk-probebench-") as folder:
         workdir = Path(folder)
@@ -396,6 +421,11 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                         replayed = run_replay_phase(matrix, config, settings, server, workdir, list_path, vendor_dir)
                         record["phases"].append(replayed.to_dict())
                         _say(format_table([replayed]))
+                    if args.links:
+                        _say("links: every resource crawled once for broken links, in one crawler process ...")
+                        crawled = run_links_phase(matrix, config, settings, server, workdir, list_path, vendor_dir)
+                        record["phases"].append(crawled.to_dict())
+                        _say(format_table([crawled]))
                     size = 6 * concurrency if args.baseline_sample is None else args.baseline_sample
                     if size <= 0:
                         continue
@@ -409,7 +439,8 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             server.close()
     record["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     record["speedup"] = speedups(record["phases"])
-    record["replay_cost"] = replay_costs(record["phases"])
+    record["replay_cost"] = phase_costs(record["phases"], "replay")
+    record["links_cost"] = phase_costs(record["phases"], "links")
     return record
 
 
@@ -427,15 +458,15 @@ def speedups(phases: list[dict]) -> list[dict]:
     return out
 
 
-def replay_costs(phases: list[dict]) -> list[dict]:
-    """The replay phase's wall time and CPU as a share of the probe matrix it followed."""
+def phase_costs(phases: list[dict], mode: str) -> list[dict]:
+    """The wall time and CPU of each ``mode`` phase (replay, links) as a share of the probe matrix it followed."""
     out = []
     for index, replayed in enumerate(phases):
-        if replayed["mode"] != "replay":
+        if replayed["mode"] != mode:
             continue
         matrix = next(p for p in reversed(phases[:index]) if p["mode"] == "matrix")
         out.append({"concurrency": replayed["concurrency"], "max_subpages": replayed["max_subpages"],
-                    "replays": replayed["probes"], "probes": matrix["probes"],
+                    "replays" if mode == "replay" else mode: replayed["probes"], "probes": matrix["probes"],
                     "wall_share": round(replayed["wall_s"] / matrix["wall_s"], 3),
                     "cpu_share": round(replayed["cpu_s"] / matrix["cpu_s"], 3) if matrix["cpu_s"] else None})
     return out
@@ -468,6 +499,10 @@ def format_record(record: dict) -> str:
     for c in record.get("replay_cost", []):
         lines.append(f"\nconcurrency {c['concurrency']}, sub-pages {c['max_subpages']}: the replay phase ({c['replays']} "
                      f"replays) took {c['wall_share']:.0%} of the probe matrix's wall time ({c['probes']} probes) "
+                     f"and {c['cpu_share']:.0%} of its CPU")
+    for c in record.get("links_cost", []):
+        lines.append(f"\nconcurrency {c['concurrency']}, sub-pages {c['max_subpages']}: the link phase ({c['links']} "
+                     f"crawls) took {c['wall_share']:.0%} of the probe matrix's wall time ({c['probes']} probes) "
                      f"and {c['cpu_share']:.0%} of its CPU")
     return "\n".join(lines)
 
@@ -510,6 +545,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="the farm's seed")
     p.add_argument("--replay", action="store_true",
                    help="after each matrix, measure the checkpoint's exam-mode replay phase on its results")
+    p.add_argument("--links", action="store_true",
+                   help="after each matrix, measure the checkpoint's link phase (one crawl per resource) on its results")
     p.add_argument("--smoke", action="store_true",
                    help="tiny: 3 resources x 1 engine x 1 location, baseline 1, 20 ms latency, settle 0.5 s, no sub-pages")
     p.add_argument("--results", type=Path, default=RESULTS, help="JSON lines file to append to")

@@ -221,7 +221,7 @@ class Store:
         return record
 
     def runs(self) -> list[dict]:
-        ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY started_at, id")]
+        ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY started_at, rowid")]  # same second: made first
         return [self.run(run_id) for run_id in ids]
 
     def finish_run(self, run_id: str, status: str = "finished", flow_run_id: str | None = None) -> None:

@@ -100,13 +100,14 @@ class Messages:
 
     def failure(self, failure: str, cause: str | None = None) -> str:
         """A browser's request error (``net::ERR_…``, ``NS_ERROR_…``) explained, the code kept in
-        brackets; unknown codes are explained by their ``cause`` or as a browser error."""
+        brackets: by its ``cause`` where nettsjekk found one (the proxy was asked: "blocked by the location's
+        proxy" says more than Chromium's ``ERR_BLOCKED_BY_ORB``), else by the code, else as a browser error."""
         code = failure.split()[0] if failure else ""
         key = f"browser_error.{code}"
-        if self.has(key):
-            text = self(key)
-        elif cause and self.has(f"error.{cause}"):
+        if cause and self.has(f"error.{cause}"):
             text = self(f"error.{cause}")
+        elif self.has(key):
+            text = self(key)
         else:
             text = self("browser_error.other")
         return self("error_code", text=text, code=failure)
